@@ -1,0 +1,82 @@
+# abcd: `make run` starts the demo, `make test` runs every check.
+# Each target sets up what it needs, so both work from a fresh clone.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= abcd.settings.dev
+
+.PHONY: help setup venv node static database migrate demo run test lint check pytest chromium e2e clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed ## Create .venv and install the Python packages
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: node_modules/.installed ## Install the front-end packages from npm
+
+static: venv node ## Copy front-end packages into static/ and build the CSS
+	@rm -rf static/vendor && mkdir -p static/vendor/govuk-frontend static/vendor/moj static/build
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk-frontend/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk-frontend/
+	cp node_modules/@ministryofjustice/frontend/moj/assets/images/* static/vendor/govuk-frontend/assets/images/
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js static/vendor/moj/
+	npx --no-install sass --load-path=. --style=compressed --no-source-map --quiet static/scss/abcd.scss static/build/abcd.css
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+database: venv ## Create the PostgreSQL database named by DATABASE_URL if missing
+	$(PY) scripts/ensure_database.py
+
+migrate: database ## Apply migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo data (idempotent)
+	$(PY) manage.py seed_demo
+
+setup: static demo ## Everything `make run` needs before it starts
+
+run: setup ## Set up, then run the web app, a Celery worker and beat (Ctrl-C stops all)
+	@PORT=$(PORT) scripts/run.sh
+
+chromium: ## Install Debian's Chromium for the browser tests if it is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Debian's Chromium at /usr/bin/chromium."; \
+	    echo "Install it with: sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+lint: venv ## ruff: lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: venv database ## Django's system checks and the migrations check
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: static database chromium ## The whole pytest suite, browser tests included
+	$(VENV)/bin/pytest
+
+test: lint check pytest ## Every check: lint, Django checks, migrations, the whole suite
+
+e2e: static database chromium ## Only the browser tests
+	$(VENV)/bin/pytest e2e
+
+clean: ## Remove built files (not the database)
+	rm -rf static/vendor static/build staticfiles .pytest_cache

@@ -1,0 +1,25 @@
+"""Celery for abcd: Redis is the broker, and every schedule is defined here.
+
+Schedules live in code (not in an admin screen or a server's crontab) so that
+they are reviewed, versioned and the same on every machine. Each entry links to
+crontab.guru so its timing can be read at a glance.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abcd.settings.dev")
+
+app = Celery("abcd")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # https://crontab.guru/#*/5_*_*_*_*
+    "heartbeat": {
+        "task": "abcd.tasks.heartbeat",
+        "schedule": crontab(minute="*/5"),
+    },
+}

@@ -1,0 +1,10 @@
+"""Local development: runs from a fresh clone with nothing set."""
+
+from .base import *
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env(
+    "SECRET_KEY", default="dev-only-not-secret-4b7f0c1e9d2a4c6f8e1b3a5d7c9e0f2a"
+)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

@@ -1,0 +1,94 @@
+"""The four roles and what each may do: the one place permissions are decided.
+
+A role is a Django group. A view names the capability it needs
+(``required_capability`` on the mixin in communities.access); this module says
+which roles hold it. Nothing else in the product compares role names.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Role(models.TextChoices):
+    # The label is the Django group's name.
+    OFFICER = "officer", "Officer"
+    BUILDER = "builder", "Community Builder"
+    PANEL = "panel", "Panel Member"
+    CABINET = "cabinet", "Cabinet Member"
+
+
+# When a person holds more than one role, the first in this order decides
+# their home page and navigation.
+ROLE_PRECEDENCE = (Role.OFFICER, Role.BUILDER, Role.PANEL, Role.CABINET)
+
+
+class Capability(enum.Enum):
+    VIEW_DASHBOARD = "view_dashboard"
+    LOG_WORK = "log_work"
+    REVIEW_APPLICATIONS = "review_applications"
+    READ_REPORTS = "read_reports"
+
+
+CAPABILITIES: dict[Capability, frozenset[Role]] = {
+    Capability.VIEW_DASHBOARD: frozenset({Role.OFFICER}),
+    Capability.LOG_WORK: frozenset({Role.BUILDER, Role.OFFICER}),
+    Capability.REVIEW_APPLICATIONS: frozenset({Role.PANEL, Role.OFFICER}),
+    Capability.READ_REPORTS: frozenset({Role.CABINET, Role.OFFICER}),
+}
+
+# Where each role lands after signing in (URL names).
+ROLE_HOME = {
+    Role.OFFICER: "evaluation:dashboard",
+    Role.BUILDER: "communities:my-work",
+    Role.PANEL: "grants:review-queue",
+    Role.CABINET: "evaluation:reports",
+}
+
+# The service navigation each role sees: (label, URL name). Other parts of
+# the product add their pages here as they land.
+NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.OFFICER: (
+        ("Dashboard", "evaluation:dashboard"),
+        ("Applications", "grants:review-queue"),
+        ("Reports", "evaluation:reports"),
+    ),
+    Role.BUILDER: (("My work", "communities:my-work"),),
+    Role.PANEL: (("Applications to review", "grants:review-queue"),),
+    Role.CABINET: (("Reports", "evaluation:reports"),),
+}
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
+    """The roles a user holds; a superuser holds the officer's."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_abcd_roles", None)
+    if cached is None:
+        labels = {role.label: role for role in Role}
+        names = user.groups.values_list("name", flat=True)
+        cached = frozenset(labels[name] for name in names if name in labels)
+        if user.is_superuser:
+            cached |= {Role.OFFICER}
+        user._abcd_roles = cached
+    return cached
+
+
+def primary_role(user) -> Role | None:
+    held = roles_of(user)
+    return next((role for role in ROLE_PRECEDENCE if role in held), None)
+
+
+def can(user, capability: Capability) -> bool:
+    return bool(roles_of(user) & CAPABILITIES[capability])
+
+
+def navigation_for(user) -> tuple[tuple[str, str], ...]:
+    role = primary_role(user)
+    return NAVIGATION[role] if role else ()

@@ -1,0 +1,49 @@
+import pytest
+from django.db import IntegrityError
+
+from communities.models import Area
+
+from .factories import WardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_point_is_located_in_the_ward_that_holds_it():
+    west = WardFactory(name="West")
+    east = WardFactory(
+        name="East",
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]],
+        },
+    )
+    assert Area.objects.locate(lon=0.5, lat=0.5) == west
+    assert Area.objects.locate(lon=1.5, lat=0.2) == east
+    assert Area.objects.locate(lon=5, lat=5) is None
+
+
+def test_a_point_in_the_bounding_box_but_outside_the_shape_is_not_in_the_ward():
+    WardFactory(
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[0, 0], [1, 0], [0, 1], [0, 0]]],  # a triangle
+        }
+    )
+    assert Area.objects.locate(lon=0.9, lat=0.9) is None
+    assert Area.objects.locate(lon=0.1, lat=0.1) is not None
+
+
+def test_ons_codes_are_unique():
+    WardFactory(ons_code="E05010950")
+    with pytest.raises(IntegrityError):
+        WardFactory(ons_code="E05010950")
+
+
+def test_a_neighbourhood_must_sit_inside_a_ward():
+    with pytest.raises(IntegrityError):
+        Area.objects.create(kind=Area.Kind.NEIGHBOURHOOD, name="Orphan")
+
+
+def test_imd_decile_is_between_1_and_10():
+    with pytest.raises(IntegrityError):
+        WardFactory(imd_decile=11)

@@ -1,0 +1,49 @@
+"""Load the Gloucester demo programme.
+
+It lives in evaluation, the app that may read every other, and calls each
+app's own demo module in the order the apps depend on each other. Re-running
+it finds what it made before and changes nothing.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from communities import demo as communities_demo
+
+PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
+
+
+def demo_password() -> tuple[str, str]:
+    """The demo accounts' password and where it came from.
+
+    DEMO_PASSWORD wins; otherwise the password generated on the first run is
+    kept in .demo-password (git-ignored, readable by its owner only) so that a
+    re-run neither changes it nor loses it.
+    """
+    if os.environ.get("DEMO_PASSWORD"):
+        return os.environ["DEMO_PASSWORD"], "the DEMO_PASSWORD variable"
+    if PASSWORD_FILE.exists():
+        return PASSWORD_FILE.read_text().strip(), str(PASSWORD_FILE.name)
+    password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+    PASSWORD_FILE.write_text(password + "\n")
+    PASSWORD_FILE.chmod(0o600)
+    return password, f"a new random password, kept in {PASSWORD_FILE.name}"
+
+
+class Command(BaseCommand):
+    help = "Load the Gloucester demo data and accounts (idempotent)."
+
+    def handle(self, *args, **options):
+        wards = communities_demo.seed_wards()
+        self.stdout.write(f"Wards: {wards} Gloucester wards with IMD 2019 deciles.")
+
+        password, source = demo_password()
+        accounts = communities_demo.seed_accounts(password=password)
+        self.stdout.write("Demo accounts (password from " + source + "):")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<10} {account.role.label}")
+        self.stdout.write(f"  password:  {password}")
