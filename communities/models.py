@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Greatest, Least
 
 from . import geo
 
@@ -124,3 +125,495 @@ class Area(models.Model):
 
     def contains(self, *, lon: float, lat: float) -> bool:
         return bool(self.boundary) and geo.contains(self.boundary, lon=lon, lat=lat)
+
+
+class Organisation(models.Model):
+    """A host or partner organisation, with its public contact details only."""
+
+    class Kind(models.TextChoices):
+        VCSE = "vcse", "Voluntary, community or social enterprise"
+        POLICE = "police", "Police"
+        NHS = "nhs", "NHS"
+        HOUSING = "housing", "Housing"
+        COUNCIL = "council", "Council"
+        FAITH = "faith", "Faith group"
+        BUSINESS = "business", "Business"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    public_email = models.EmailField(blank=True)
+    public_phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SiteQuerySet:
+        from .roles import Role, roles_of
+
+        held = roles_of(user)
+        if Role.OFFICER in held:
+            return self
+        if Role.BUILDER in held:
+            return self.filter(builders=user)
+        return self.none()
+
+
+class Site(models.Model):
+    """A pathfinder site: a host organisation's builders working some areas."""
+
+    name = models.CharField(max_length=200, unique=True)
+    host = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="hosted_sites"
+    )
+    areas = models.ManyToManyField(Area, related_name="sites", blank=True)
+    start_date = models.DateField()
+    builders = models.ManyToManyField(
+        User, related_name="sites", blank=True, help_text="Community Builders"
+    )
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteFinance(models.Model):
+    """A site's budget and spend in one financial year (1 April to 31 March),
+    by line, so that reports can show cost per introduction and per group."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="finances")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts in: 2026 means 2026/27."
+    )
+    budget_builder_posts = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0
+    )
+    budget_small_sparks = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0
+    )
+    budget_other = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    spend_builder_posts = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0
+    )
+    spend_small_sparks = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    spend_other = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["site", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "financial_year"], name="site_finance_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    budget_builder_posts__gte=0,
+                    budget_small_sparks__gte=0,
+                    budget_other__gte=0,
+                    spend_builder_posts__gte=0,
+                    spend_small_sparks__gte=0,
+                    spend_other__gte=0,
+                ),
+                name="site_finance_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.site} {self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+        )
+
+    @property
+    def budget_total(self):
+        return self.budget_builder_posts + self.budget_small_sparks + self.budget_other
+
+    @property
+    def spend_total(self):
+        return self.spend_builder_posts + self.spend_small_sparks + self.spend_other
+
+
+class Tag(models.Model):
+    """One word or phrase in the shared vocabulary of gifts and passions.
+
+    Builders grow it as they type; ``key`` (lower case, single spaces) is what
+    makes "Cooking", "cooking " and "COOKING" one tag.
+    """
+
+    name = models.CharField(max_length=60)
+    key = models.CharField(max_length=60, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.key = self.normalise(self.name)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalise(text: str) -> str:
+        return " ".join(text.split()).lower()
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Rows that belong to a site: a builder sees their own sites' rows,
+    officers see all, every other role sees none. The one scoping rule for
+    residents, conversations, introductions and groups."""
+
+    site_path = "site"
+
+    def visible_to(self, user):
+        from .roles import Role, roles_of
+
+        held = roles_of(user)
+        if Role.OFFICER in held:
+            return self
+        if Role.BUILDER in held:
+            return self.filter(**{f"{self.site_path}__builders": user})
+        return self.none()
+
+    def in_site(self, site):
+        return self.filter(**{self.site_path: site})
+
+
+class Consent(models.Model):
+    """What a resident agreed to, per purpose, with the wording they were
+    shown. A withdrawal sets ``withdrawn_at``; agreeing again makes a new row,
+    so the history stays. Only rows with no ``withdrawn_at`` count."""
+
+    class Purpose(models.TextChoices):
+        CONTACT = "contact", "To be contacted"
+        INTRODUCE = "introduce", "To be introduced to others"
+        STORY = "story", "To be named in stories"
+
+    resident = models.ForeignKey(
+        "Resident", on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose)
+    wording = models.TextField(help_text="The words the resident agreed to.")
+    given_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["resident", "purpose", "-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_current_per_purpose",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["purpose", "resident"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_current_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "given"
+        return f"{self.get_purpose_display()} ({state})"
+
+
+class ResidentQuerySet(ScopedQuerySet):
+    def consented(self, purpose: str = Consent.Purpose.INTRODUCE):
+        return self.filter(
+            models.Exists(
+                Consent.objects.filter(
+                    resident=models.OuterRef("pk"),
+                    purpose=purpose,
+                    withdrawn_at__isnull=True,
+                )
+            )
+        )
+
+    def connectors(self):
+        return self.filter(is_connector=True)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        query = models.Q()
+        for word in text.split():
+            query &= (
+                models.Q(first_name__icontains=word)
+                | models.Q(last_name__icontains=word)
+                | models.Q(postcode__icontains=word)
+                | models.Q(tags__tag__key__icontains=word.lower())
+            )
+        return self.filter(query).distinct()
+
+
+class Resident(models.Model):
+    """A person a builder has met. Only a first name is required."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    street = models.CharField("Street", max_length=200, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="residents"
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="residents")
+    cares_about = models.TextField("What they care about", blank=True)
+    would_like_to_do = models.TextField(
+        "What they would like to do more of", blank=True
+    )
+    is_connector = models.BooleanField("Community Connector", default=False)
+    connector_gift = models.CharField(
+        "The gift they share as a connector", max_length=200, blank=True
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "pk"]
+        indexes = [
+            models.Index(fields=["site", "first_name", "last_name"]),
+            models.Index(fields=["area"]),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class ResidentTag(models.Model):
+    """A gift (of the head, hands or heart) or a passion a resident has."""
+
+    class Kind(models.TextChoices):
+        HEAD = "head", "Gift of the head"
+        HANDS = "hands", "Gift of the hands"
+        HEART = "heart", "Gift of the heart"
+        PASSION = "passion", "Passion or interest"
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="tags"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "tag", "kind"], name="resident_tag_once"
+            )
+        ]
+        indexes = [models.Index(fields=["tag", "resident"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag} ({self.get_kind_display()})"
+
+
+class ConversationQuerySet(ScopedQuerySet):
+    pass
+
+
+class Conversation(models.Model):
+    """A conversation a builder logged. It may name no resident at all: an
+    anonymous doorstep chat still counts."""
+
+    builder = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="conversations"
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="conversations"
+    )
+    held_on = models.DateField()
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.CharField(max_length=200, blank=True)
+    residents = models.ManyToManyField(
+        Resident, related_name="conversations", blank=True
+    )
+    what_matters = models.TextField("What matters to them", blank=True)
+    gifts_discovered = models.ManyToManyField(Tag, related_name="+", blank=True)
+    follow_up = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["site", "-held_on"])]
+
+    def __str__(self) -> str:
+        return f"Conversation on {self.held_on:%-d %B %Y}"
+
+
+class GroupQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Group(models.Model):
+    """A group that formed around an interest."""
+
+    name = models.CharField(max_length=200)
+    interest = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="groups")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="groups")
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="groups"
+    )
+    description = models.TextField(blank=True)
+    founded_on = models.DateField()
+    members = models.ManyToManyField(Resident, related_name="groups", blank=True)
+    grew_from = models.ManyToManyField(
+        "Introduction", related_name="groups_formed", blank=True
+    )
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CelebrationEvent(models.Model):
+    """A celebration a group held (Leeds counts these)."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="celebrations"
+    )
+    name = models.CharField(max_length=200)
+    held_on = models.DateField()
+    attendance = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IntroductionQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.exclude(status=Introduction.Status.DID_NOT_HAPPEN)
+
+    def involving(self, resident):
+        return self.filter(models.Q(resident=resident) | models.Q(to_resident=resident))
+
+
+class Introduction(models.Model):
+    """A builder or a connector introduced a resident to another resident, or
+    to a group, through an interest or gift they share."""
+
+    class Status(models.TextChoices):
+        INTRODUCED = "introduced", "Introduced"
+        MET = "met", "Met"
+        ONGOING = "ongoing", "Ongoing"
+        DID_NOT_HAPPEN = "did_not_happen", "Didn't happen"
+
+    class MadeBy(models.TextChoices):
+        BUILDER = "builder", "A Community Builder"
+        CONNECTOR = "connector", "A Community Connector"
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="introductions_made"
+    )
+    to_resident = models.ForeignKey(
+        Resident,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="introductions_received",
+    )
+    to_group = models.ForeignKey(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="introductions",
+    )
+    interest = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="introductions"
+    )
+    made_by = models.CharField(max_length=10, choices=MadeBy, default=MadeBy.BUILDER)
+    builder = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="introductions"
+    )
+    connector = models.ForeignKey(
+        Resident,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="introductions_as_connector",
+    )
+    introduced_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status, default=Status.INTRODUCED)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IntroductionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-introduced_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(to_resident__isnull=False, to_group__isnull=True)
+                    | models.Q(to_resident__isnull=True, to_group__isnull=False)
+                ),
+                name="introduction_to_a_resident_or_a_group",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(resident=models.F("to_resident")),
+                name="introduction_not_to_self",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(made_by="builder", connector__isnull=True)
+                | models.Q(made_by="connector", connector__isnull=False),
+                name="introduction_connector_named_when_made_by_one",
+            ),
+            # One open introduction per pair (either way round) and interest.
+            models.UniqueConstraint(
+                Least("resident", "to_resident"),
+                Greatest("resident", "to_resident"),
+                "interest",
+                condition=models.Q(to_resident__isnull=False)
+                & ~models.Q(status="did_not_happen"),
+                name="introduction_one_open_per_pair_and_interest",
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "to_group", "interest"],
+                condition=models.Q(to_group__isnull=False)
+                & ~models.Q(status="did_not_happen"),
+                name="introduction_one_open_per_resident_group_interest",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["site", "-introduced_on"]),
+            models.Index(fields=["to_resident"]),
+        ]
+
+    def __str__(self) -> str:
+        target = self.to_resident or self.to_group
+        return f"{self.resident} → {target} ({self.interest})"

@@ -1,7 +1,20 @@
-import factory
-from django.contrib.auth.models import Group
+import datetime
 
-from communities.models import Area, User
+import factory
+from django.contrib.auth.models import Group as AuthGroup
+from django.utils import timezone
+
+from communities.models import (
+    Area,
+    Consent,
+    Group,
+    Organisation,
+    Resident,
+    ResidentTag,
+    Site,
+    Tag,
+    User,
+)
 from communities.roles import Role
 
 TEST_PASSWORD = "a long test passphrase for everyone"
@@ -22,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted: Role | None, **kwargs):
         if create and extracted:
-            group, _ = Group.objects.get_or_create(name=extracted.label)
+            group, _ = AuthGroup.objects.get_or_create(name=extracted.label)
             self.groups.add(group)
 
 
@@ -41,3 +54,86 @@ class WardFactory(factory.django.DjangoModelFactory):
     ons_code = factory.Sequence(lambda n: f"E05{n:06d}")
     boundary = SQUARE
     imd_decile = 5
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Host organisation {n}")
+    kind = Organisation.Kind.VCSE
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Site {n}")
+    host = factory.SubFactory(OrganisationFactory)
+    start_date = datetime.date(2025, 4, 1)
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.areas.set(extracted)
+
+    @factory.post_generation
+    def builders(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.builders.set(extracted)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("key",)
+
+    name = factory.Sequence(lambda n: f"interest {n}")
+    key = factory.LazyAttribute(lambda t: Tag.normalise(t.name))
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    site = factory.SubFactory(SiteFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def consents(self, create, extracted, **kwargs):
+        """consents=["introduce", "contact"] records those as given."""
+        if create and extracted:
+            for purpose in extracted:
+                Consent.objects.create(
+                    resident=self,
+                    purpose=purpose,
+                    wording=f"I agree {purpose}",
+                    given_at=timezone.now(),
+                    recorded_by=self.created_by,
+                )
+
+    @factory.post_generation
+    def passions(self, create, extracted, **kwargs):
+        """passions=["cooking", "gardening"] adds those tags as passions."""
+        if create and extracted:
+            for name in extracted:
+                tag = TagFactory(name=name)
+                ResidentTag.objects.get_or_create(
+                    resident=self, tag=tag, kind=ResidentTag.Kind.PASSION
+                )
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    interest = factory.SubFactory(TagFactory)
+    site = factory.SubFactory(SiteFactory)
+    founded_on = datetime.date(2025, 6, 1)
+    created_by = factory.SubFactory(UserFactory)
