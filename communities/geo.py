@@ -39,3 +39,16 @@ def inner_point(geometry: dict) -> tuple[float, float]:
     centroid = geom.centroid
     point = centroid if geom.covers(centroid) else geom.representative_point()
     return point.x, point.y
+
+
+def touching(geometries: dict[int, dict]) -> set[tuple[int, int]]:
+    """Pairs of keys whose shapes share a boundary or overlap. Generalised
+    boundaries leave hairline gaps, so shapes are grown by about 10 m first."""
+    shapes = {key: shape(g).buffer(0.0001) for key, g in geometries.items()}
+    keys = sorted(shapes)
+    return {
+        (a, b)
+        for i, a in enumerate(keys)
+        for b in keys[i + 1 :]
+        if shapes[a].intersects(shapes[b])
+    }

@@ -90,6 +90,8 @@ class Area(models.Model):
         "ward (1 is the most deprived of 32,844).",
     )
     imd_lsoa_count = models.PositiveSmallIntegerField(default=0)
+    # Wards whose boundaries touch: suggestions look there after a site's own.
+    neighbours = models.ManyToManyField("self", symmetrical=True, blank=True)
 
     objects = AreaQuerySet.as_manager()
 
@@ -346,6 +348,49 @@ class ResidentQuerySet(ScopedQuerySet):
 
     def connectors(self):
         return self.filter(is_connector=True)
+
+    def suggested_for(self, resident: Resident):
+        """Others who share one of the resident's interests or gifts, agreed
+        to introductions, and have no open introduction with them yet; the
+        same site first, then the resident's ward and the wards touching it,
+        each ranked by how many interests and gifts they share.
+
+        Computed in the database: each candidate is annotated with
+        ``overlap`` (shared tags), ``tier`` (0 same site, 1 same or
+        neighbouring ward, 2 elsewhere) and ``shared`` (the tag keys)."""
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        their_tags = ResidentTag.objects.filter(resident=resident).values("tag_id")
+        introduced = Introduction.objects.open().filter(
+            models.Q(resident=resident) | models.Q(to_resident=resident)
+        )
+        already = introduced.values("to_resident_id").union(
+            introduced.values("resident_id")
+        )
+        nearby_wards = []
+        if resident.area_id:
+            nearby_wards = [
+                resident.area_id,
+                *resident.area.neighbours.values_list("pk", flat=True),
+            ]
+        shared = models.Q(tags__tag_id__in=their_tags)
+        return (
+            self.consented(Consent.Purpose.INTRODUCE)
+            .filter(shared)
+            .exclude(pk=resident.pk)
+            .exclude(pk__in=already)
+            .annotate(
+                overlap=models.Count("tags__tag_id", filter=shared, distinct=True),
+                shared=ArrayAgg("tags__tag__name", filter=shared, distinct=True),
+                tier=models.Case(
+                    models.When(site_id=resident.site_id, then=0),
+                    models.When(area_id__in=nearby_wards, then=1),
+                    default=2,
+                    output_field=models.IntegerField(),
+                ),
+            )
+            .order_by("tier", "-overlap", "first_name", "pk")
+        )
 
     def search(self, text: str):
         text = text.strip()
