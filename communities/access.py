@@ -39,3 +39,15 @@ def capability_required(capability: Capability):
         return wrapped
 
     return decorator
+
+
+class SiteScopedMixin(CapabilityRequiredMixin):
+    """Lists and pages of site data: the rows come from the model's
+    ``visible_to(user)``, so another site's row is simply not found (404),
+    and the capability is the builder's."""
+
+    required_capability = Capability.LOG_WORK
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)

@@ -1,6 +1,11 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from .models import Area, Consent, Group, Introduction, Resident, Site, Tag
+from .services import CONSENT_WORDING
 
 
 class GovUKFormMixin:
@@ -14,6 +19,7 @@ class GovUKFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = self.form_tag
+        self.helper.form_method = getattr(self, "form_method", "post")
         layout = self.get_layout()
         if layout is not None:
             self.helper.layout = layout
@@ -45,3 +51,445 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
                 autocomplete="current-password",
             ),
         )
+
+
+TAGS_HINT = "Separate each with a comma, for example: baking, fixing bikes"
+
+
+def _date_field(label, **kwargs):
+    return forms.DateField(
+        label=label,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        **kwargs,
+    )
+
+
+class ResidentFieldsMixin(forms.Form):
+    """The fields that describe a resident, used when adding one alone and
+    when adding one while logging a conversation."""
+
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(
+        label="Last name (optional)", max_length=100, required=False
+    )
+    phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
+    email = forms.EmailField(label="Email (optional)", required=False)
+    street = forms.CharField(label="Street (optional)", max_length=200, required=False)
+    postcode = forms.CharField(
+        label="Postcode (optional)", max_length=10, required=False
+    )
+    gifts_head = forms.CharField(
+        label="Gifts of the head: what they know about",
+        help_text=TAGS_HINT,
+        required=False,
+    )
+    gifts_hands = forms.CharField(
+        label="Gifts of the hands: what they can do or make",
+        help_text=TAGS_HINT,
+        required=False,
+    )
+    gifts_heart = forms.CharField(
+        label="Gifts of the heart: what they care about doing for others",
+        help_text=TAGS_HINT,
+        required=False,
+    )
+    passions = forms.CharField(
+        label="Passions and interests", help_text=TAGS_HINT, required=False
+    )
+    cares_about = forms.CharField(
+        label="What they care about",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    would_like_to_do = forms.CharField(
+        label="What they would like to do more of",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    consents = forms.MultipleChoiceField(
+        label="What they agreed to",
+        help_text="Read each statement to them. Tick only what they agree to.",
+        choices=[(p, CONSENT_WORDING[p]) for p in Consent.Purpose.values],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    is_connector = forms.BooleanField(
+        label="They are a Community Connector: they share a gift or passion with others",
+        required=False,
+    )
+    connector_gift = forms.CharField(
+        label="The gift they share (for connectors)", max_length=200, required=False
+    )
+
+    RESIDENT_FIELDS = (
+        "first_name", "last_name", "phone", "email", "street", "postcode",
+        "gifts_head", "gifts_hands", "gifts_heart", "passions", "cares_about",
+        "would_like_to_do", "consents", "is_connector", "connector_gift",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_connector") and not (data.get("connector_gift") or "").strip():
+            self.add_error(
+                "connector_gift", "Enter the gift this Community Connector shares."
+            )
+        return data
+
+    def resident_kwargs(self, prefix: str = "") -> dict:
+        """The cleaned fields as arguments for services.resident_create."""
+        data = {
+            name: self.cleaned_data.get(prefix + name) for name in self.RESIDENT_FIELDS
+        }
+
+        def split(text):
+            return [part for part in (text or "").split(",") if part.strip()]
+
+        return {
+            "first_name": data["first_name"] or "",
+            "last_name": data["last_name"] or "",
+            "phone": data["phone"] or "",
+            "email": data["email"] or "",
+            "street": data["street"] or "",
+            "postcode": data["postcode"] or "",
+            "cares_about": data["cares_about"] or "",
+            "would_like_to_do": data["would_like_to_do"] or "",
+            "is_connector": bool(data["is_connector"]),
+            "connector_gift": data["connector_gift"] or "",
+            "gifts": {
+                "head": split(data["gifts_head"]),
+                "hands": split(data["gifts_hands"]),
+                "heart": split(data["gifts_heart"]),
+            },
+            "passions": split(data["passions"]),
+            "consents": data["consents"] or [],
+        }
+
+    def resident_layout(self):
+        return [
+            Field.text("first_name", field_width=Fluid.TWO_THIRDS, autocomplete="off"),
+            Field.text("last_name", field_width=Fluid.TWO_THIRDS, autocomplete="off"),
+            Field.text(
+                "phone", field_width=Fluid.ONE_HALF, type="tel", autocomplete="off"
+            ),
+            Field.text(
+                "email", field_width=Fluid.TWO_THIRDS, type="email", autocomplete="off"
+            ),
+            Field.text("street", field_width=Fluid.TWO_THIRDS, autocomplete="off"),
+            Field.text("postcode", field_width=Fluid.ONE_QUARTER, autocomplete="off"),
+            Field.text("gifts_head", list="tag-vocabulary"),
+            Field.text("gifts_hands", list="tag-vocabulary"),
+            Field.text("gifts_heart", list="tag-vocabulary"),
+            Field.text("passions", list="tag-vocabulary"),
+            Field.textarea("cares_about"),
+            Field.textarea("would_like_to_do"),
+            Field.checkboxes("consents", legend_size=Size.SMALL),
+            Field.checkbox("is_connector"),
+            Field.text("connector_gift"),
+        ]
+
+
+class SiteChoiceMixin:
+    """A builder with one site never has to choose it."""
+
+    def setup_site(self, user, site_field="site"):
+        sites = Site.objects.visible_to(user)
+        self.fields[site_field].queryset = sites
+        self.fields["area"].queryset = (
+            Area.objects.wards().filter(sites__in=sites).distinct()
+        )
+        if len(sites) == 1:
+            self.fields[site_field].initial = sites[0]
+            self.fields[site_field].widget = forms.HiddenInput()
+
+
+class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
+    submit_text = "Save resident"
+
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
+    area = forms.ModelChoiceField(
+        label="Ward (optional)", queryset=Area.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_site(user)
+
+    def get_layout(self):
+        return Layout(
+            Field.select("site"),
+            *self.resident_layout()[:6],
+            Field.select("area"),
+            *self.resident_layout()[6:],
+        )
+
+
+class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
+    """Log a conversation, and record a resident met for the first time, on
+    one screen."""
+
+    submit_text = "Save conversation"
+
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
+    held_on = _date_field("Date of the conversation")
+    area = forms.ModelChoiceField(
+        label="Ward (optional)", queryset=Area.objects.none(), required=False
+    )
+    place = forms.CharField(
+        label="Where (optional)",
+        help_text="For example: outside the Co-op, Tuffley Lane",
+        max_length=200,
+        required=False,
+    )
+    residents = forms.ModelMultipleChoiceField(
+        label="Residents you already know who were there (optional)",
+        queryset=Resident.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    add_new_resident = forms.BooleanField(
+        label="I met someone new and want to record them", required=False
+    )
+    what_matters = forms.CharField(
+        label="What matters to them",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    gifts_discovered = forms.CharField(
+        label="Gifts and passions you discovered (optional)",
+        help_text=TAGS_HINT,
+        required=False,
+    )
+    follow_up = forms.CharField(
+        label="Follow-up (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, user, known_residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_site(user)
+        self.fields["residents"].queryset = known_residents
+        for name in self.RESIDENT_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("add_new_resident") and not (data.get("first_name") or "").strip():
+            self.add_error("first_name", "Enter the new resident's first name.")
+        return data
+
+    def new_resident(self) -> dict | None:
+        if not self.cleaned_data.get("add_new_resident"):
+            return None
+        return self.resident_kwargs()
+
+    def get_layout(self):
+        return Layout(
+            Field.select("site"),
+            Field("held_on"),
+            Field.select("area"),
+            Field.text("place"),
+            Field.checkboxes("residents", legend_size=Size.SMALL, small=True),
+            Field.checkbox("add_new_resident"),
+            Fieldset(
+                *self.resident_layout(),
+                legend="The new resident",
+                legend_size=Size.MEDIUM,
+                css_class="abcd-new-resident",
+            ),
+            Field.textarea("what_matters"),
+            Field.text("gifts_discovered", list="tag-vocabulary"),
+            Field.textarea("follow_up"),
+        )
+
+
+class IntroductionForm(GovUKFormMixin, forms.Form):
+    submit_text = "Save introduction"
+
+    to_resident = forms.ModelChoiceField(
+        label="Introduce them to a resident",
+        queryset=Resident.objects.none(),
+        required=False,
+    )
+    to_group = forms.ModelChoiceField(
+        label="Or to a group", queryset=Group.objects.none(), required=False
+    )
+    interest = forms.CharField(label="The interest or gift they share", max_length=60)
+    made_by = forms.ChoiceField(
+        label="Who made the introduction",
+        choices=Introduction.MadeBy.choices,
+        initial=Introduction.MadeBy.BUILDER,
+        widget=forms.RadioSelect,
+    )
+    connector = forms.ModelChoiceField(
+        label="The Community Connector who made it",
+        queryset=Resident.objects.none(),
+        required=False,
+    )
+    introduced_on = _date_field("Date of the introduction")
+    notes = forms.CharField(
+        label="Notes (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, resident, visible_residents, visible_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+        self.fields["to_resident"].queryset = visible_residents.exclude(pk=resident.pk)
+        self.fields["to_group"].queryset = visible_groups
+        self.fields["connector"].queryset = visible_residents.connectors()
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("to_resident")) == bool(data.get("to_group")):
+            raise forms.ValidationError("Choose one resident or one group.")
+        if data.get("made_by") == "connector" and not data.get("connector"):
+            self.add_error("connector", "Choose the Community Connector who made it.")
+        return data
+
+    def get_layout(self):
+        return Layout(
+            Field.select("to_resident"),
+            Field.select("to_group"),
+            Field.text("interest", list="tag-vocabulary"),
+            Field.radios("made_by", legend_size=Size.SMALL, small=True),
+            Field.select("connector"),
+            Field("introduced_on"),
+            Field.textarea("notes"),
+        )
+
+
+class IntroductionStatusForm(GovUKFormMixin, forms.Form):
+    submit_text = "Update"
+
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=Introduction.Status.choices,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def get_layout(self):
+        return Layout(
+            Field.radios("status", legend_size=Size.SMALL, small=True),
+            Field.textarea("notes"),
+        )
+
+
+class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
+    submit_text = "Save group"
+
+    name = forms.CharField(label="Name of the group", max_length=200)
+    interest = forms.CharField(label="The interest it formed around", max_length=60)
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
+    area = forms.ModelChoiceField(
+        label="Ward (optional)", queryset=Area.objects.none(), required=False
+    )
+    founded_on = _date_field("When it started")
+    description = forms.CharField(
+        label="What the group does (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="Members you know (optional)",
+        queryset=Resident.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grew_from = forms.ModelMultipleChoiceField(
+        label="The introductions it grew from (optional)",
+        queryset=Introduction.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, known_residents, introductions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_site(user)
+        self.fields["members"].queryset = known_residents
+        self.fields["grew_from"].queryset = introductions
+
+    def get_layout(self):
+        return Layout(
+            Field.text("name"),
+            Field.text("interest", list="tag-vocabulary"),
+            Field.select("site"),
+            Field.select("area"),
+            Field("founded_on"),
+            Field.textarea("description"),
+            Field.checkboxes("members", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("grew_from", legend_size=Size.SMALL, small=True),
+        )
+
+
+class CelebrationForm(GovUKFormMixin, forms.Form):
+    submit_text = "Save celebration"
+
+    name = forms.CharField(label="What was celebrated", max_length=200)
+    held_on = _date_field("Date")
+    attendance = forms.IntegerField(label="How many people came", min_value=0)
+
+    def get_layout(self):
+        return Layout(
+            Field.text("name"),
+            Field("held_on"),
+            Field.text("attendance", field_width=4, inputmode="numeric"),
+        )
+
+
+class ResidentFilterForm(GovUKFormMixin, forms.Form):
+    """The filters on the staff lists (GET, so results can be bookmarked)."""
+
+    submit_text = "Apply filters"
+    form_method = "get"
+
+    q = forms.CharField(label="Name, postcode or interest", required=False)
+    site = forms.ModelChoiceField(
+        label="Site",
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label="All sites",
+    )
+    ward = forms.ModelChoiceField(
+        label="Ward",
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label="All wards",
+    )
+    interest = forms.ModelChoiceField(
+        label="Interest or gift",
+        queryset=Tag.objects.all(),
+        to_field_name="key",
+        required=False,
+        empty_label="Any",
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = Site.objects.visible_to(user)
+        self.fields["site"].queryset = sites
+        self.fields["ward"].queryset = (
+            Area.objects.wards().filter(sites__in=sites).distinct()
+        )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error(
+                "until", "The 'to' date must be the same as or after the 'from' date."
+            )
+        return data

@@ -444,6 +444,11 @@ class Resident(models.Model):
     def __str__(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("communities:resident-detail", args=[self.pk])
+
 
 class ResidentTag(models.Model):
     """A gift (of the head, hands or heart) or a passion a resident has."""

@@ -8,7 +8,7 @@ a union-find over the edges, which is linear in the number of introductions.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .models import Introduction, Resident
@@ -146,7 +146,3 @@ def _lay_out(network: Network, width: int = 960) -> int:
         x += size
         row_height = max(row_height, size)
     return int(y + row_height)
-
-
-def ward_mix(network: Network) -> Counter:
-    return Counter(node.ward or "Ward not recorded" for node in network.nodes.values())

@@ -56,10 +56,18 @@ ROLE_HOME = {
 NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.OFFICER: (
         ("Dashboard", "evaluation:dashboard"),
+        ("Residents", "communities:resident-list"),
+        ("Introductions", "communities:introduction-list"),
+        ("Groups", "communities:group-list"),
+        ("Sites", "communities:site-list"),
         ("Applications", "grants:review-queue"),
         ("Reports", "evaluation:reports"),
     ),
-    Role.BUILDER: (("My work", "communities:my-work"),),
+    Role.BUILDER: (
+        ("My work", "communities:my-work"),
+        ("Residents", "communities:resident-list"),
+        ("Groups", "communities:group-list"),
+    ),
     Role.PANEL: (("Applications to review", "grants:review-queue"),),
     Role.CABINET: (("Reports", "evaluation:reports"),),
 }

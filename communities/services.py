@@ -302,7 +302,7 @@ def _agreed_to_introductions(resident: Resident) -> bool:
 def introduction_make(
     *,
     resident: Resident,
-    interest: Tag,
+    interest: Tag | str,
     builder: User,
     introduced_on: datetime.date,
     to_resident: Resident | None = None,
@@ -312,7 +312,7 @@ def introduction_make(
     notes: str = "",
 ) -> Introduction:
     """Introduce a resident to another resident or to a group, through an
-    interest or gift they share."""
+    interest or gift they share (a tag, or the words for one)."""
     if (to_resident is None) == (to_group is None):
         raise ValidationError("Choose one resident or one group to introduce them to.")
     if to_resident is not None and to_resident.pk == resident.pk:
@@ -341,6 +341,8 @@ def introduction_make(
         connector = None
     if introduced_on > timezone.localdate():
         raise ValidationError({"introduced_on": "The date cannot be in the future."})
+    if isinstance(interest, str):
+        interest = tag_get_or_create(name=interest)
 
     duplicate = Introduction.objects.open().filter(interest=interest)
     if to_resident is not None:

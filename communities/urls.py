@@ -5,4 +5,50 @@ from . import views
 app_name = "communities"
 urlpatterns = [
     path("my-work/", views.MyWorkView.as_view(), name="my-work"),
+    path("residents/", views.ResidentListView.as_view(), name="resident-list"),
+    path("residents/new/", views.ResidentCreateView.as_view(), name="resident-create"),
+    path(
+        "residents/<int:pk>/",
+        views.ResidentDetailView.as_view(),
+        name="resident-detail",
+    ),
+    path(
+        "residents/<int:pk>/consent/",
+        views.ResidentConsentView.as_view(),
+        name="resident-consent",
+    ),
+    path(
+        "conversations/",
+        views.ConversationListView.as_view(),
+        name="conversation-list",
+    ),
+    path(
+        "conversations/new/",
+        views.ConversationCreateView.as_view(),
+        name="conversation-create",
+    ),
+    path(
+        "introductions/",
+        views.IntroductionListView.as_view(),
+        name="introduction-list",
+    ),
+    path(
+        "introductions/new/",
+        views.IntroductionCreateView.as_view(),
+        name="introduction-create",
+    ),
+    path(
+        "introductions/<int:pk>/",
+        views.IntroductionStatusView.as_view(),
+        name="introduction-status",
+    ),
+    path("groups/", views.GroupListView.as_view(), name="group-list"),
+    path("groups/new/", views.GroupCreateView.as_view(), name="group-create"),
+    path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),
+    path("sites/", views.SiteListView.as_view(), name="site-list"),
+    path(
+        "sites/<int:pk>/network/",
+        views.SiteNetworkView.as_view(),
+        name="site-network",
+    ),
 ]

@@ -1,7 +1,107 @@
-from django.views.generic import TemplateView
+"""The builder's screens (phone first) and the officers' lists. Views only
+parse requests and render: writes go through communities.services, reads
+through the models' QuerySet methods, scoping through SiteScopedMixin."""
 
-from .access import CapabilityRequiredMixin
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from . import network as network_module
+from . import services
+from .access import CapabilityRequiredMixin, SiteScopedMixin
+from .forms import (
+    CelebrationForm,
+    ConversationForm,
+    GroupForm,
+    IntroductionForm,
+    IntroductionStatusForm,
+    ResidentFilterForm,
+    ResidentForm,
+)
+from .models import (
+    Consent,
+    Conversation,
+    Group,
+    Introduction,
+    Resident,
+    ResidentTag,
+    Site,
+    Tag,
+)
 from .roles import Capability
+
+PAGE_SIZE = 50
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form it came from."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class TagVocabularyMixin:
+    """The shared vocabulary, offered as builders type (a <datalist>)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tag_vocabulary"] = Tag.objects.values_list("name", flat=True)[:500]
+        return context
+
+
+class SortMixin:
+    """Server-side sorting by an allowed column (?sort=name or ?sort=-name)."""
+
+    sort_fields: dict[str, str] = {}
+    default_sort = ""
+
+    @cached_property
+    def sort(self) -> str:
+        wanted = self.request.GET.get("sort", self.default_sort)
+        return wanted if wanted.lstrip("-") in self.sort_fields else self.default_sort
+
+    def apply_sort(self, queryset):
+        key = self.sort.lstrip("-")
+        field = self.sort_fields[key]
+        direction = "-" if self.sort.startswith("-") else ""
+        return queryset.order_by(f"{direction}{field}", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        columns = {}
+        for key in self.sort_fields:
+            current = self.sort.lstrip("-") == key
+            descending = self.sort.startswith("-")
+            params["sort"] = f"-{key}" if current and not descending else key
+            columns[key] = {
+                "href": "?" + params.urlencode(),
+                "aria_sort": (
+                    ("descending" if descending else "ascending") if current else "none"
+                ),
+            }
+        context["columns"] = columns
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["page_query"] = query.urlencode()
+        return context
+
+
+# The builder's home ---------------------------------------------------------
 
 
 class MyWorkView(CapabilityRequiredMixin, TemplateView):
@@ -9,3 +109,554 @@ class MyWorkView(CapabilityRequiredMixin, TemplateView):
 
     required_capability = Capability.LOG_WORK
     template_name = "communities/my_work.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        month_start = timezone.localdate().replace(day=1)
+        conversations = Conversation.objects.visible_to(user)
+        introductions = Introduction.objects.visible_to(user)
+        context.update(
+            sites=Site.objects.visible_to(user),
+            this_month={
+                "conversations": conversations.filter(held_on__gte=month_start).count(),
+                "introductions": introductions.filter(
+                    introduced_on__gte=month_start
+                ).count(),
+                "groups": Group.objects.visible_to(user)
+                .filter(founded_on__gte=month_start)
+                .count(),
+            },
+            recent_conversations=conversations.select_related("area").prefetch_related(
+                "residents"
+            )[:5],
+            recent_introductions=introductions.select_related(
+                "resident", "to_resident", "to_group", "interest"
+            )[:5],
+        )
+        return context
+
+
+# Residents -----------------------------------------------------------------
+
+
+class ResidentListView(SortMixin, SiteScopedMixin, ListView):
+    model = Resident
+    template_name = "communities/resident_list.html"
+    paginate_by = PAGE_SIZE
+    sort_fields = {
+        "name": "first_name",
+        "site": "site__name",
+        "ward": "area__name",
+        "added": "created_at",
+    }
+    default_sort = "name"
+
+    @cached_property
+    def filters(self):
+        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
+
+    def get_queryset(self):
+        residents = super().get_queryset()
+        if self.filters.is_valid():
+            data = self.filters.cleaned_data
+            residents = residents.search(data["q"] or "")
+            if data["site"]:
+                residents = residents.filter(site=data["site"])
+            if data["ward"]:
+                residents = residents.filter(area=data["ward"])
+            if data["interest"]:
+                residents = residents.filter(tags__tag=data["interest"]).distinct()
+            if data["since"]:
+                residents = residents.filter(created_at__date__gte=data["since"])
+            if data["until"]:
+                residents = residents.filter(created_at__date__lte=data["until"])
+        return self.apply_sort(
+            residents.select_related("site", "area").prefetch_related(
+                Prefetch(
+                    "tags",
+                    queryset=ResidentTag.objects.select_related("tag").order_by(
+                        "tag__key"
+                    ),
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = self.filters
+        context["active_filters"] = [
+            (self.filters.fields[name].label, value)
+            for name, value in (
+                self.filters.cleaned_data.items() if self.filters.is_valid() else ()
+            )
+            if value
+        ]
+        return context
+
+
+class ResidentDetailView(SiteScopedMixin, DetailView):
+    model = Resident
+    template_name = "communities/resident_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("site", "area", "created_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        resident = self.object
+        user = self.request.user
+        conversations = resident.conversations.select_related("builder")
+        introductions = (
+            Introduction.objects.visible_to(user)
+            .involving(resident)
+            .select_related(
+                "resident", "to_resident", "to_group", "interest", "builder"
+            )
+        )
+        groups = resident.groups.select_related("interest")
+        timeline = (
+            [("conversation", c.held_on, c) for c in conversations]
+            + [("introduction", i.introduced_on, i) for i in introductions]
+            + [("group", g.founded_on, g) for g in groups]
+        )
+        timeline.sort(key=lambda item: (item[1], item[0]), reverse=True)
+        consents = {
+            c.purpose: c for c in resident.consents.filter(withdrawn_at__isnull=True)
+        }
+        context.update(
+            timeline=timeline,
+            tags=resident.tags.select_related("tag").order_by("kind", "tag__key"),
+            consent_rows=[
+                (purpose, label, consents.get(purpose))
+                for purpose, label in Consent.Purpose.choices
+            ],
+            suggestions=Resident.objects.visible_to(user)
+            .suggested_for(resident)
+            .select_related("area", "site")[:10]
+            if Consent.Purpose.INTRODUCE in consents
+            else None,
+        )
+        return context
+
+
+class ResidentCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
+    required_capability = Capability.LOG_WORK
+    form_class = ResidentForm
+    template_name = "communities/resident_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            resident = services.resident_create(
+                site=form.cleaned_data["site"],
+                area=form.cleaned_data["area"],
+                created_by=self.request.user,
+                **form.resident_kwargs(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{resident.first_name} has been added.")
+        return redirect(resident)
+
+
+class ResidentConsentView(SiteScopedMixin, DetailView):
+    """Record consent given or withdrawn (POST only)."""
+
+    model = Resident
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        resident = self.get_object()
+        purpose = request.POST.get("purpose")
+        if purpose not in Consent.Purpose.values:
+            raise Http404
+        label = Consent.Purpose(purpose).label.lower()
+        if request.POST.get("action") == "withdraw":
+            services.consent_withdraw(
+                resident=resident, purpose=purpose, recorded_by=request.user
+            )
+            messages.success(request, f"Consent {label} has been withdrawn.")
+        else:
+            services.consent_give(
+                resident=resident, purpose=purpose, recorded_by=request.user
+            )
+            messages.success(request, f"Consent {label} has been recorded.")
+        return redirect(resident)
+
+
+# Conversations --------------------------------------------------------------
+
+
+class ConversationCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
+    required_capability = Capability.LOG_WORK
+    form_class = ConversationForm
+    template_name = "communities/conversation_form.html"
+
+    def get_form_kwargs(self):
+        known = Resident.objects.visible_to(self.request.user)
+        resident_id = self.request.GET.get("resident")
+        initial = {}
+        if resident_id and resident_id.isdigit():
+            resident = get_object_or_404(known, pk=resident_id)
+            initial = {"residents": [resident.pk], "site": resident.site_id}
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "known_residents": known.order_by("first_name", "last_name"),
+            "initial": initial,
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            conversation = services.conversation_log(
+                builder=self.request.user,
+                site=data["site"],
+                held_on=data["held_on"],
+                area=data["area"],
+                place=data["place"],
+                residents=data["residents"],
+                new_resident=form.new_resident(),
+                what_matters=data["what_matters"],
+                gifts_discovered=[
+                    p for p in (data["gifts_discovered"] or "").split(",") if p.strip()
+                ],
+                follow_up=data["follow_up"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your conversation has been saved.")
+        met = list(conversation.residents.all())
+        if len(met) == 1:
+            return redirect(met[0])
+        return redirect("communities:my-work")
+
+
+class ConversationListView(SortMixin, SiteScopedMixin, ListView):
+    model = Conversation
+    template_name = "communities/conversation_list.html"
+    paginate_by = PAGE_SIZE
+    sort_fields = {"date": "held_on", "site": "site__name", "ward": "area__name"}
+    default_sort = "-date"
+
+    @cached_property
+    def filters(self):
+        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
+
+    def get_queryset(self):
+        conversations = super().get_queryset()
+        if self.filters.is_valid():
+            data = self.filters.cleaned_data
+            if data["site"]:
+                conversations = conversations.filter(site=data["site"])
+            if data["ward"]:
+                conversations = conversations.filter(area=data["ward"])
+            if data["interest"]:
+                conversations = conversations.filter(
+                    gifts_discovered=data["interest"]
+                ).distinct()
+            if data["since"]:
+                conversations = conversations.filter(held_on__gte=data["since"])
+            if data["until"]:
+                conversations = conversations.filter(held_on__lte=data["until"])
+        return self.apply_sort(
+            conversations.select_related("site", "area", "builder").annotate(
+                people=Count("residents", distinct=True)
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "filters": self.filters}
+
+
+# Introductions --------------------------------------------------------------
+
+
+class IntroductionCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
+    """Make an introduction for one resident, from a suggestion or a search."""
+
+    required_capability = Capability.LOG_WORK
+    form_class = IntroductionForm
+    template_name = "communities/introduction_form.html"
+
+    @cached_property
+    def resident(self):
+        resident_id = self.request.GET.get("resident", "")
+        if not resident_id.isdigit():
+            raise Http404
+        return get_object_or_404(
+            Resident.objects.visible_to(self.request.user), pk=resident_id
+        )
+
+    def get_initial(self):
+        initial = super().get_initial()
+        to = self.request.GET.get("to", "")
+        if to.isdigit():
+            initial["to_resident"] = int(to)
+        interest = self.request.GET.get("interest", "")
+        if interest:
+            initial["interest"] = interest
+        return initial
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {
+            **super().get_form_kwargs(),
+            "resident": self.resident,
+            "visible_residents": Resident.objects.visible_to(user)
+            .consented(Consent.Purpose.INTRODUCE)
+            .order_by("first_name", "last_name"),
+            "visible_groups": Group.objects.visible_to(user).active(),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["resident"] = self.resident
+        context["suggestions"] = (
+            Resident.objects.visible_to(self.request.user)
+            .suggested_for(self.resident)
+            .select_related("area")[:10]
+        )
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.introduction_make(
+                resident=self.resident,
+                to_resident=data["to_resident"],
+                to_group=data["to_group"],
+                interest=data["interest"],
+                builder=self.request.user,
+                made_by=data["made_by"],
+                connector=data["connector"],
+                introduced_on=data["introduced_on"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your introduction has been saved.")
+        return redirect(self.resident)
+
+
+class IntroductionListView(SortMixin, SiteScopedMixin, ListView):
+    model = Introduction
+    template_name = "communities/introduction_list.html"
+    paginate_by = PAGE_SIZE
+    sort_fields = {"date": "introduced_on", "site": "site__name", "status": "status"}
+    default_sort = "-date"
+
+    @cached_property
+    def filters(self):
+        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
+
+    def get_queryset(self):
+        introductions = super().get_queryset()
+        if self.filters.is_valid():
+            data = self.filters.cleaned_data
+            if data["site"]:
+                introductions = introductions.filter(site=data["site"])
+            if data["ward"]:
+                introductions = introductions.filter(resident__area=data["ward"])
+            if data["interest"]:
+                introductions = introductions.filter(interest=data["interest"])
+            if data["since"]:
+                introductions = introductions.filter(introduced_on__gte=data["since"])
+            if data["until"]:
+                introductions = introductions.filter(introduced_on__lte=data["until"])
+        return self.apply_sort(
+            introductions.select_related(
+                "site", "resident", "to_resident", "to_group", "interest", "connector"
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "filters": self.filters}
+
+
+class IntroductionStatusView(SiteScopedMixin, DetailView):
+    model = Introduction
+    template_name = "communities/introduction_status.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault(
+            "form", IntroductionStatusForm(initial={"status": self.object.status})
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = IntroductionStatusForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        services.introduction_set_status(
+            introduction=self.object,
+            status=form.cleaned_data["status"],
+            notes=form.cleaned_data["notes"],
+            by=request.user,
+        )
+        messages.success(request, "The introduction has been updated.")
+        return redirect(self.object.resident)
+
+
+# Groups ---------------------------------------------------------------------
+
+
+class GroupCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
+    required_capability = Capability.LOG_WORK
+    form_class = GroupForm
+    template_name = "communities/group_form.html"
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        since = timezone.localdate() - datetime.timedelta(days=365)
+        return {
+            **super().get_form_kwargs(),
+            "user": user,
+            "known_residents": Resident.objects.visible_to(user).order_by(
+                "first_name", "last_name"
+            ),
+            "introductions": Introduction.objects.visible_to(user)
+            .open()
+            .filter(introduced_on__gte=since)
+            .select_related("resident", "to_resident", "to_group", "interest"),
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            group = services.group_record(
+                name=data["name"],
+                interest=data["interest"],
+                site=data["site"],
+                area=data["area"],
+                founded_on=data["founded_on"],
+                description=data["description"],
+                members=data["members"],
+                grew_from=data["grew_from"],
+                created_by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{group.name} has been recorded.")
+        return redirect("communities:group-detail", pk=group.pk)
+
+
+class GroupListView(SortMixin, SiteScopedMixin, ListView):
+    model = Group
+    template_name = "communities/group_list.html"
+    paginate_by = PAGE_SIZE
+    sort_fields = {"name": "name", "founded": "founded_on", "site": "site__name"}
+    default_sort = "name"
+
+    @cached_property
+    def filters(self):
+        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
+
+    def get_queryset(self):
+        groups = super().get_queryset()
+        if self.filters.is_valid():
+            data = self.filters.cleaned_data
+            if data["q"]:
+                groups = groups.filter(name__icontains=data["q"])
+            if data["site"]:
+                groups = groups.filter(site=data["site"])
+            if data["ward"]:
+                groups = groups.filter(area=data["ward"])
+            if data["interest"]:
+                groups = groups.filter(interest=data["interest"])
+            if data["since"]:
+                groups = groups.filter(founded_on__gte=data["since"])
+            if data["until"]:
+                groups = groups.filter(founded_on__lte=data["until"])
+        return self.apply_sort(
+            groups.select_related("site", "area", "interest").annotate(
+                member_count=Count("members", distinct=True),
+                celebration_count=Count("celebrations", distinct=True),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "filters": self.filters}
+
+
+class GroupDetailView(SiteScopedMixin, DetailView):
+    model = Group
+    template_name = "communities/group_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("site", "area", "interest")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", CelebrationForm())
+        context["members"] = self.object.members.select_related("area")
+        context["celebrations"] = self.object.celebrations.all()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = CelebrationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.celebration_record(
+                    group=self.object, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "The celebration has been recorded.")
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# The network of a site -------------------------------------------------------
+
+
+class SiteNetworkView(SiteScopedMixin, DetailView):
+    model = Site
+    template_name = "communities/site_network.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        network = network_module.build(self.object)
+        shown = network.clusters[:30]
+        circles = [node for cluster in shown for node in cluster.nodes]
+        drawn = {node.key for node in circles}
+        nodes = network.nodes
+        context.update(
+            network=network,
+            shown_clusters=shown,
+            circles=circles,
+            lines=[
+                (nodes[a].x, nodes[a].y, nodes[b].x, nodes[b].y, crosses)
+                for a, b, crosses in network.edges
+                if a in drawn
+            ],
+            drawing_height=int(max((n.y for n in circles), default=0) + 40),
+        )
+        return context
+
+
+class SiteListView(SiteScopedMixin, ListView):
+    model = Site
+    template_name = "communities/site_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("host")
+            .annotate(
+                resident_count=Count("residents", distinct=True),
+                ward_count=Count("areas", distinct=True),
+            )
+        )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "abcd",
     "crispy_forms",
     "crispy_forms_gds",
     # The product's apps, in the one direction their dependencies point.

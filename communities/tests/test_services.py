@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from communities import services
 from communities.models import Consent, Introduction, Resident, Tag
@@ -17,7 +18,7 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -85,7 +86,11 @@ def test_a_resident_is_recorded_with_gifts_passions_and_consent(site, builder, w
         first_name="Sam",
         postcode="gl1 4ab",
         area=ward,
-        gifts={"head": ["Accounts"], "hands": ["Baking", "DIY"], "heart": ["Listening"]},
+        gifts={
+            "head": ["Accounts"],
+            "hands": ["Baking", "DIY"],
+            "heart": ["Listening"],
+        },
         passions=["Gardening"],
         consents=["introduce", "contact"],
     )
@@ -135,7 +140,9 @@ def test_withdrawing_consent_takes_effect_everywhere_at_once(site, builder):
     assert Resident.objects.consented().filter(pk=resident.pk).exists()
     assert resident in Resident.objects.visible_to(builder).suggested_for(other)
 
-    services.consent_withdraw(resident=resident, purpose="introduce", recorded_by=builder)
+    services.consent_withdraw(
+        resident=resident, purpose="introduce", recorded_by=builder
+    )
 
     assert not Resident.objects.consented().filter(pk=resident.pk).exists()
     assert resident not in Resident.objects.visible_to(builder).suggested_for(other)
@@ -153,7 +160,9 @@ def test_withdrawing_consent_takes_effect_everywhere_at_once(site, builder):
 
 def test_consent_can_be_given_again_after_withdrawal_keeping_history(site, builder):
     resident = agreed(site)
-    services.consent_withdraw(resident=resident, purpose="introduce", recorded_by=builder)
+    services.consent_withdraw(
+        resident=resident, purpose="introduce", recorded_by=builder
+    )
     services.consent_give(resident=resident, purpose="introduce", recorded_by=builder)
     assert resident.consents.filter(purpose="introduce").count() == 2
     assert Resident.objects.consented().filter(pk=resident.pk).exists()
@@ -441,7 +450,7 @@ def test_suggestions_are_one_query(site, builder, django_assert_num_queries):
 
 
 def test_neighbouring_wards_are_linked_from_their_boundaries():
-    square = lambda x: {  # noqa: E731
+    square = lambda x: {
         "type": "Polygon",
         "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]],
     }

@@ -1,0 +1,360 @@
+import pytest
+from django.utils import timezone
+
+from communities.models import Consent, Conversation, Introduction, Resident, Tag
+from communities.roles import Role
+
+from .factories import (
+    GroupFactory,
+    ResidentFactory,
+    SiteFactory,
+    TagFactory,
+    UserFactory,
+    WardFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def ward():
+    return WardFactory(name="Matson")
+
+
+@pytest.fixture
+def site_a(builder, ward):
+    return SiteFactory(name="Site A", builders=[builder], areas=[ward])
+
+
+@pytest.fixture
+def site_b(ward):
+    other = UserFactory(role=Role.BUILDER, username="builder-b")
+    return SiteFactory(name="Site B", builders=[other], areas=[ward])
+
+
+@pytest.fixture
+def records(site_a, site_b, officer):
+    """A resident, introduction, conversation and group in each site."""
+    made = {}
+    for key, site in (("a", site_a), ("b", site_b)):
+        r1 = ResidentFactory(site=site, consents=["introduce"], first_name=f"Res{key}1")
+        r2 = ResidentFactory(site=site, consents=["introduce"], first_name=f"Res{key}2")
+        tag = TagFactory(name=f"chess {key}")
+        intro = Introduction.objects.create(
+            resident=r1,
+            to_resident=r2,
+            interest=tag,
+            site=site,
+            builder=officer,
+            introduced_on=TODAY,
+        )
+        conversation = Conversation.objects.create(
+            builder=officer, site=site, held_on=TODAY
+        )
+        group = GroupFactory(site=site)
+        made[key] = {
+            "resident": r1,
+            "introduction": intro,
+            "conversation": conversation,
+            "group": group,
+            "site": site,
+        }
+    return made
+
+
+def detail_urls(rec):
+    return [
+        f"/communities/residents/{rec['resident'].pk}/",
+        f"/communities/introductions/{rec['introduction'].pk}/",
+        f"/communities/groups/{rec['group'].pk}/",
+        f"/communities/sites/{rec['site'].pk}/network/",
+        f"/communities/introductions/new/?resident={rec['resident'].pk}",
+        f"/communities/conversations/new/?resident={rec['resident'].pk}",
+    ]
+
+
+LIST_URLS = [
+    "/communities/my-work/",
+    "/communities/residents/",
+    "/communities/residents/new/",
+    "/communities/conversations/",
+    "/communities/conversations/new/",
+    "/communities/introductions/",
+    "/communities/groups/",
+    "/communities/groups/new/",
+    "/communities/sites/",
+]
+
+
+def test_a_builder_sees_their_own_sites_records(client, builder, records):
+    client.force_login(builder)
+    for url in detail_urls(records["a"]) + LIST_URLS:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_builder_guessing_another_sites_ids_gets_404(client, builder, records):
+    client.force_login(builder)
+    for url in detail_urls(records["b"]):
+        assert client.get(url).status_code == 404, url
+    consent_url = f"/communities/residents/{records['b']['resident'].pk}/consent/"
+    response = client.post(consent_url, {"purpose": "introduce", "action": "withdraw"})
+    assert response.status_code == 404
+    assert Resident.objects.consented().filter(pk=records["b"]["resident"].pk).exists()
+    response = client.post(
+        f"/communities/introductions/{records['b']['introduction'].pk}/",
+        {"status": "did_not_happen"},
+    )
+    assert response.status_code == 404
+    assert records["b"]["introduction"].status == "introduced"
+
+
+def test_lists_and_search_show_a_builder_only_their_sites(client, builder, records):
+    client.force_login(builder)
+    body = client.get("/communities/residents/").content.decode()
+    assert "Resa1" in body
+    assert "Resb1" not in body
+    found = client.get("/communities/residents/?q=Resb1").context["object_list"]
+    assert list(found) == []
+    body = client.get("/communities/introductions/").content.decode()
+    assert "Resb1" not in body
+
+
+def test_an_officer_sees_every_site(client, officer, records):
+    client.force_login(officer)
+    for rec in records.values():
+        for url in detail_urls(rec):
+            assert client.get(url).status_code == 200, url
+    body = client.get("/communities/residents/").content.decode()
+    assert "Resa1" in body
+    assert "Resb1" in body
+
+
+@pytest.mark.parametrize("role", [Role.PANEL, Role.CABINET])
+def test_panel_and_cabinet_members_see_no_personal_data(client, make_user, role, records):
+    client.force_login(make_user(role))
+    for url in LIST_URLS + detail_urls(records["a"]):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Resa1" not in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, records):
+    for url in LIST_URLS + detail_urls(records["a"]):
+        assert client.get(url).status_code == 302, url
+
+
+def test_logging_a_conversation_with_a_new_resident_is_one_post(
+    client, builder, site_a, ward
+):
+    client.force_login(builder)
+    response = client.post(
+        "/communities/conversations/new/",
+        {
+            "site": site_a.pk,
+            "held_on": TODAY.isoformat(),
+            "area": ward.pk,
+            "place": "Outside the library",
+            "add_new_resident": "on",
+            "first_name": "Aisha",
+            "gifts_hands": "Sewing, baking",
+            "passions": "Allotments",
+            "consents": ["introduce", "contact"],
+            "what_matters": "A safe place for children to play",
+        },
+    )
+    aisha = Resident.objects.get(first_name="Aisha")
+    assert response.status_code == 302
+    assert response["Location"] == aisha.get_absolute_url()
+    assert aisha.conversations.count() == 1
+    assert set(aisha.tags.values_list("tag__key", flat=True)) == {
+        "sewing",
+        "baking",
+        "allotments",
+    }
+    assert set(
+        aisha.consents.filter(withdrawn_at__isnull=True).values_list(
+            "purpose", flat=True
+        )
+    ) == {"introduce", "contact"}
+
+
+def test_a_conversation_form_with_errors_says_so_and_stores_nothing(
+    client, builder, site_a
+):
+    client.force_login(builder)
+    response = client.post(
+        "/communities/conversations/new/",
+        {"site": site_a.pk, "held_on": "not a date", "add_new_resident": "on"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "Enter the new resident" in body
+    assert "<title>Error:" in body
+    assert Conversation.objects.count() == 0
+    assert Resident.objects.count() == 0
+
+
+def test_an_introduction_refused_by_the_service_shows_the_reason(client, builder, site_a):
+    client.force_login(builder)
+    me = ResidentFactory(site=site_a, consents=["introduce"])
+    unwilling = ResidentFactory(site=site_a, first_name="Una")
+    Consent.objects.all()  # nothing else
+    response = client.post(
+        f"/communities/introductions/new/?resident={me.pk}",
+        {
+            "to_resident": unwilling.pk,
+            "interest": "chess",
+            "made_by": "builder",
+            "introduced_on": TODAY.isoformat(),
+        },
+    )
+    # Una is not offered (she has not agreed), so the choice itself is refused.
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert Introduction.objects.count() == 0
+    assert not Tag.objects.filter(key="chess").exists()
+
+
+def test_making_an_introduction_from_a_suggestion(client, builder, site_a):
+    client.force_login(builder)
+    me = ResidentFactory(site=site_a, consents=["introduce"], passions=["Choir"])
+    other = ResidentFactory(site=site_a, consents=["introduce"], passions=["choir"])
+    page = client.get(f"/communities/introductions/new/?resident={me.pk}")
+    assert f"to={other.pk}" in page.content.decode()
+    response = client.post(
+        f"/communities/introductions/new/?resident={me.pk}&to={other.pk}",
+        {
+            "to_resident": other.pk,
+            "interest": "Choir",
+            "made_by": "builder",
+            "introduced_on": TODAY.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    intro = Introduction.objects.get()
+    assert (intro.resident, intro.to_resident, intro.interest.key) == (me, other, "choir")
+
+
+def test_withdrawing_consent_from_the_resident_page(client, builder, site_a):
+    client.force_login(builder)
+    resident = ResidentFactory(site=site_a, consents=["introduce"])
+    response = client.post(
+        f"/communities/residents/{resident.pk}/consent/",
+        {"purpose": "introduce", "action": "withdraw"},
+    )
+    assert response.status_code == 302
+    assert not Resident.objects.consented().filter(pk=resident.pk).exists()
+
+
+def test_the_resident_list_filters_by_site_ward_interest_and_date(
+    client, officer, site_a, site_b, ward
+):
+    client.force_login(officer)
+    other_ward = WardFactory(name="Tuffley")
+    site_b.areas.add(other_ward)
+    ResidentFactory(site=site_a, area=ward, first_name="Alma", passions=["chess"])
+    ResidentFactory(site=site_b, area=other_ward, first_name="Bert", passions=["darts"])
+
+    def names(query):
+        response = client.get("/communities/residents/" + query)
+        return {r.first_name for r in response.context["object_list"]}
+
+    assert names("") == {"Alma", "Bert"}
+    assert names(f"?site={site_b.pk}") == {"Bert"}
+    assert names(f"?ward={ward.pk}") == {"Alma"}
+    assert names("?interest=chess") == {"Alma"}
+    assert names("?q=bert") == {"Bert"}
+    assert names(f"?since={TODAY.isoformat()}") == {"Alma", "Bert"}
+    assert names("?until=2000-01-01") == set()
+    assert names("?sort=-name") == {"Alma", "Bert"}
+    response = client.get("/communities/residents/?sort=-name")
+    assert [r.first_name for r in response.context["object_list"]] == ["Bert", "Alma"]
+
+
+def _make_rows(site, n, builder):
+    tag = TagFactory(name="chess")
+    residents = Resident.objects.bulk_create(
+        [Resident(site=site, first_name=f"R{i}", created_by=builder) for i in range(n)]
+    )
+    from communities.models import ResidentTag
+
+    ResidentTag.objects.bulk_create(
+        [ResidentTag(resident=r, tag=tag, kind="passion") for r in residents]
+    )
+    Conversation.objects.bulk_create(
+        [Conversation(site=site, builder=builder, held_on=TODAY) for _ in range(n)]
+    )
+    for r in residents:
+        Consent.objects.create(
+            resident=r,
+            purpose="introduce",
+            wording="x",
+            given_at=timezone.now(),
+            recorded_by=builder,
+        )
+    Introduction.objects.bulk_create(
+        [
+            Introduction(
+                resident=a,
+                to_resident=b,
+                interest=tag,
+                site=site,
+                builder=builder,
+                introduced_on=TODAY,
+            )
+            for a, b in zip(residents[::2], residents[1::2], strict=False)
+        ]
+    )
+    for i in range(min(n, 60)):
+        GroupFactory(site=site, name=f"G{i}", interest=tag)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/communities/residents/",
+        "/communities/conversations/",
+        "/communities/introductions/",
+        "/communities/groups/",
+    ],
+)
+def test_list_pages_make_the_same_number_of_queries_at_10_and_1000_rows(
+    client, builder, site_a, url, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(builder)
+    _make_rows(site_a, 10, builder)
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _make_rows_more = 990
+    tag_count = Tag.objects.count()
+    _make_rows(site_a, _make_rows_more, builder)
+    assert Tag.objects.count() == tag_count
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_a_refused_introduction_leaves_no_new_tag_behind(client, builder, site_a):
+    client.force_login(builder)
+    me = ResidentFactory(site=site_a, consents=["introduce"])
+    group = GroupFactory(site=site_a)
+    data = {
+        "to_group": group.pk,
+        "interest": "Brand new interest",
+        "made_by": "builder",
+        "introduced_on": TODAY.isoformat(),
+    }
+    url = f"/communities/introductions/new/?resident={me.pk}"
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "interest": "brand NEW interest "})
+    assert "already have an open introduction" in response.content.decode()
+    response = client.post(url, {**data, "introduced_on": "2999-01-01"})
+    assert "cannot be in the future" in response.content.decode()
+    assert Introduction.objects.count() == 1
+    assert Tag.objects.filter(key__startswith="brand").count() == 1
