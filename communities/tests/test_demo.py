@@ -80,3 +80,36 @@ def test_a_generated_password_is_kept_for_the_next_run(monkeypatch, tmp_path):
     assert len(first) >= 20
     assert source == ".demo-password"
     assert (tmp_path / ".demo-password").stat().st_mode & 0o077 == 0
+
+
+def test_seed_demo_loads_sites_with_people_in_realistic_proportions(monkeypatch):
+    from communities.models import Conversation, Group, Introduction, Resident, Site
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo passphrase for tests")
+    call_command("seed_demo", stdout=io.StringIO())
+
+    sites = Site.objects.all()
+    assert sites.count() == 3
+    builder_sites = set(Site.objects.filter(builders__username="builder"))
+    builder2_sites = set(Site.objects.filter(builders__username="builder2"))
+    assert builder_sites
+    assert builder2_sites
+    assert not builder_sites & builder2_sites
+    for site in sites:
+        assert 18_000 <= site.finances.get(financial_year=2025).budget_total <= 25_000
+        assert site.areas.exists()
+    residents = Resident.objects.count()
+    assert 300 <= residents <= 500
+    assert Conversation.objects.count() > residents  # people are met more than once
+    assert residents / 5 < Introduction.objects.count() < residents
+    assert 10 <= Group.objects.count() <= 40
+    assert Resident.objects.consented().count() < residents  # not everyone agrees
+    # Every introduction the demo makes would pass the service's rules.
+    for intro in Introduction.objects.select_related("resident", "to_resident"):
+        assert intro.resident.site_id == intro.to_resident.site_id == intro.site_id
+        assert (
+            Resident.objects.consented()
+            .filter(pk__in=[intro.resident_id, intro.to_resident_id])
+            .count()
+            == 2
+        )

@@ -131,7 +131,9 @@ def test_an_officer_sees_every_site(client, officer, records):
 
 
 @pytest.mark.parametrize("role", [Role.PANEL, Role.CABINET])
-def test_panel_and_cabinet_members_see_no_personal_data(client, make_user, role, records):
+def test_panel_and_cabinet_members_see_no_personal_data(
+    client, make_user, role, records
+):
     client.force_login(make_user(role))
     for url in LIST_URLS + detail_urls(records["a"]):
         response = client.get(url)
@@ -196,7 +198,9 @@ def test_a_conversation_form_with_errors_says_so_and_stores_nothing(
     assert Resident.objects.count() == 0
 
 
-def test_an_introduction_refused_by_the_service_shows_the_reason(client, builder, site_a):
+def test_an_introduction_refused_by_the_service_shows_the_reason(
+    client, builder, site_a
+):
     client.force_login(builder)
     me = ResidentFactory(site=site_a, consents=["introduce"])
     unwilling = ResidentFactory(site=site_a, first_name="Una")
@@ -234,7 +238,11 @@ def test_making_an_introduction_from_a_suggestion(client, builder, site_a):
     )
     assert response.status_code == 302
     intro = Introduction.objects.get()
-    assert (intro.resident, intro.to_resident, intro.interest.key) == (me, other, "choir")
+    assert (intro.resident, intro.to_resident, intro.interest.key) == (
+        me,
+        other,
+        "choir",
+    )
 
 
 def test_withdrawing_consent_from_the_resident_page(client, builder, site_a):

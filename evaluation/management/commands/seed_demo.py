@@ -47,3 +47,15 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.username:<10} {account.role.label}")
         self.stdout.write(f"  password:  {password}")
+
+        sites = communities_demo.seed_sites()
+        people = communities_demo.seed_people(sites)
+        self.stdout.write(
+            f"Sites: {len(sites)} pathfinder sites; "
+            + (
+                f"{people} residents with their conversations, introductions "
+                "and groups."
+                if people
+                else "their people were already loaded."
+            )
+        )
