@@ -56,11 +56,19 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
 TAGS_HINT = "Separate each with a comma, for example: baking, fixing bikes"
 
 
-def _date_field(label, **kwargs):
+def _date_field(label, what, **kwargs):
+    # <input type="date"> only accepts ISO dates, whatever the locale.
     return forms.DateField(
         label=label,
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
+            format="%Y-%m-%d",
+        ),
+        error_messages={
+            "required": f"Enter the date {what}",
+            "invalid": f"The date {what} must be a real date",
+        },
         **kwargs,
     )
 
@@ -231,7 +239,7 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
     submit_text = "Save conversation"
 
     site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
-    held_on = _date_field("Date of the conversation")
+    held_on = _date_field("Date of the conversation", "of the conversation")
     area = forms.ModelChoiceField(
         label="Ward (optional)", queryset=Area.objects.none(), required=False
     )
@@ -242,7 +250,7 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         required=False,
     )
     residents = forms.ModelMultipleChoiceField(
-        label="Residents you already know who were there (optional)",
+        label="Residents you met recently who were there (optional)",
         queryset=Resident.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -327,7 +335,7 @@ class IntroductionForm(GovUKFormMixin, forms.Form):
         queryset=Resident.objects.none(),
         required=False,
     )
-    introduced_on = _date_field("Date of the introduction")
+    introduced_on = _date_field("Date of the introduction", "of the introduction")
     notes = forms.CharField(
         label="Notes (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -382,6 +390,12 @@ class IntroductionStatusForm(GovUKFormMixin, forms.Form):
         )
 
 
+class IntroductionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        target = obj.to_resident or obj.to_group
+        return f"{obj.resident} and {target}, through {obj.interest} ({obj.introduced_on:%-d %b})"
+
+
 class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
     submit_text = "Save group"
 
@@ -391,7 +405,7 @@ class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
     area = forms.ModelChoiceField(
         label="Ward (optional)", queryset=Area.objects.none(), required=False
     )
-    founded_on = _date_field("When it started")
+    founded_on = _date_field("When it started", "the group started")
     description = forms.CharField(
         label="What the group does (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -403,7 +417,7 @@ class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    grew_from = forms.ModelMultipleChoiceField(
+    grew_from = IntroductionChoiceField(
         label="The introductions it grew from (optional)",
         queryset=Introduction.objects.none(),
         required=False,
@@ -433,7 +447,7 @@ class CelebrationForm(GovUKFormMixin, forms.Form):
     submit_text = "Save celebration"
 
     name = forms.CharField(label="What was celebrated", max_length=200)
-    held_on = _date_field("Date")
+    held_on = _date_field("Date", "of the celebration")
     attendance = forms.IntegerField(label="How many people came", min_value=0)
 
     def get_layout(self):
@@ -471,10 +485,20 @@ class ResidentFilterForm(GovUKFormMixin, forms.Form):
         empty_label="Any",
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
+            format="%Y-%m-%d",
+        ),
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
+            format="%Y-%m-%d",
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):

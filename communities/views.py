@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -296,17 +296,30 @@ class ConversationCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormVi
     form_class = ConversationForm
     template_name = "communities/conversation_form.html"
 
+    RECENT = 25
+
     def get_form_kwargs(self):
         known = Resident.objects.visible_to(self.request.user)
-        resident_id = self.request.GET.get("resident")
+        # On a phone, a list of every resident a site knows is too long to
+        # scan: offer the ones met most recently, and the one the builder
+        # came from. Anyone else is reached from their own page.
+        ids = list(
+            known.annotate(last_met=Max("conversations__held_on"))
+            .order_by(F("last_met").desc(nulls_last=True), "-pk")
+            .values_list("pk", flat=True)[: self.RECENT]
+        )
+        resident_id = self.request.GET.get("resident", "")
         initial = {}
-        if resident_id and resident_id.isdigit():
+        if resident_id.isdigit():
             resident = get_object_or_404(known, pk=resident_id)
+            ids.append(resident.pk)
             initial = {"residents": [resident.pk], "site": resident.site_id}
         return {
             **super().get_form_kwargs(),
             "user": self.request.user,
-            "known_residents": known.order_by("first_name", "last_name"),
+            "known_residents": known.filter(pk__in=ids).order_by(
+                "first_name", "last_name"
+            ),
             "initial": initial,
         }
 
