@@ -13,6 +13,11 @@ urlpatterns = [
         name="resident-detail",
     ),
     path(
+        "residents/<int:pk>/edit/",
+        views.ResidentEditView.as_view(),
+        name="resident-edit",
+    ),
+    path(
         "residents/<int:pk>/consent/",
         views.ResidentConsentView.as_view(),
         name="resident-consent",

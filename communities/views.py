@@ -263,6 +263,82 @@ class ResidentCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
         return redirect(resident)
 
 
+class ResidentEditView(TagVocabularyMixin, SiteScopedMixin, DetailView, FormView):
+    """Change what is recorded about a resident (their site stays)."""
+
+    model = Resident
+    form_class = ResidentForm
+    template_name = "communities/resident_form.html"
+
+    def get_initial(self):
+        resident = self.object
+        tags = resident.tags.select_related("tag")
+
+        def names(kind):
+            return ", ".join(rt.tag.name for rt in tags if rt.kind == kind)
+
+        return {
+            "site": resident.site_id,
+            "area": resident.area_id,
+            **{
+                name: getattr(resident, name)
+                for name in (
+                    "first_name",
+                    "last_name",
+                    "phone",
+                    "email",
+                    "street",
+                    "postcode",
+                    "cares_about",
+                    "would_like_to_do",
+                    "is_connector",
+                    "connector_gift",
+                )
+            },
+            "gifts_head": names("head"),
+            "gifts_hands": names("hands"),
+            "gifts_heart": names("heart"),
+            "passions": names("passion"),
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Site and consent are changed elsewhere: consent on the resident's
+        # page, with its own record of who and when.
+        del form.fields["consents"]
+        form.fields["site"].disabled = True
+        return form
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        fields = form.resident_kwargs()
+        fields.pop("consents")
+        try:
+            services.resident_update(
+                resident=self.object,
+                updated_by=request.user,
+                area=form.cleaned_data["area"],
+                **fields,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            request, f"{self.object.first_name}'s details have been saved."
+        )
+        return redirect(self.object)
+
+
 class ResidentConsentView(SiteScopedMixin, DetailView):
     """Record consent given or withdrawn (POST only)."""
 

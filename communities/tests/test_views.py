@@ -66,6 +66,7 @@ def records(site_a, site_b, officer):
 def detail_urls(rec):
     return [
         f"/communities/residents/{rec['resident'].pk}/",
+        f"/communities/residents/{rec['resident'].pk}/edit/",
         f"/communities/introductions/{rec['introduction'].pk}/",
         f"/communities/groups/{rec['group'].pk}/",
         f"/communities/sites/{rec['site'].pk}/network/",
@@ -366,3 +367,42 @@ def test_a_refused_introduction_leaves_no_new_tag_behind(client, builder, site_a
     assert "cannot be in the future" in response.content.decode()
     assert Introduction.objects.count() == 1
     assert Tag.objects.filter(key__startswith="brand").count() == 1
+
+
+def test_changing_a_residents_details(client, builder, site_a, ward):
+    client.force_login(builder)
+    resident = ResidentFactory(site=site_a, first_name="Sam", passions=["chess"])
+    page = client.get(f"/communities/residents/{resident.pk}/edit/")
+    assert 'value="chess"' in page.content.decode()
+    response = client.post(
+        f"/communities/residents/{resident.pk}/edit/",
+        {
+            "first_name": "Samira",
+            "area": ward.pk,
+            "passions": "chess, choir",
+            "gifts_hands": "Baking",
+        },
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.first_name == "Samira"
+    assert resident.area == ward
+    assert resident.site == site_a
+    assert set(resident.tags.values_list("tag__key", "kind")) == {
+        ("chess", "passion"),
+        ("choir", "passion"),
+        ("baking", "hands"),
+    }
+
+
+def test_changing_a_resident_cannot_move_them_to_another_site(
+    client, builder, site_a, site_b
+):
+    client.force_login(builder)
+    resident = ResidentFactory(site=site_a)
+    client.post(
+        f"/communities/residents/{resident.pk}/edit/",
+        {"first_name": "X", "site": site_b.pk},
+    )
+    resident.refresh_from_db()
+    assert resident.site == site_a
