@@ -1,10 +1,22 @@
+import datetime
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
-from .models import Area, Consent, Group, Introduction, Resident, Site, Tag
+from . import services
+from .models import (
+    Area,
+    Consent,
+    Conversation,
+    Group,
+    Introduction,
+    Resident,
+    Site,
+    Tag,
+)
 from .services import CONSENT_WORDING
 
 
@@ -223,6 +235,14 @@ class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         super().__init__(*args, **kwargs)
         self.setup_site(user)
 
+    def save(self, user) -> Resident:
+        return services.resident_create(
+            site=self.cleaned_data["site"],
+            area=self.cleaned_data["area"],
+            created_by=user,
+            **self.resident_kwargs(),
+        )
+
     def get_layout(self):
         return Layout(
             Field.select("site"),
@@ -274,12 +294,31 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         required=False,
     )
 
-    def __init__(self, *args, user, known_residents, **kwargs):
+    def __init__(self, *args, user, known_residents=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_site(user)
+        if known_residents is None:
+            known_residents = Resident.objects.visible_to(user)
         self.fields["residents"].queryset = known_residents
         for name in self.RESIDENT_FIELDS:
             self.fields[name].required = False
+
+    def save(self, user) -> Conversation:
+        data = self.cleaned_data
+        return services.conversation_log(
+            builder=user,
+            site=data["site"],
+            held_on=data["held_on"],
+            area=data["area"],
+            place=data["place"],
+            residents=data["residents"],
+            new_resident=self.new_resident(),
+            what_matters=data["what_matters"],
+            gifts_discovered=[
+                p for p in (data["gifts_discovered"] or "").split(",") if p.strip()
+            ],
+            follow_up=data["follow_up"],
+        )
 
     def clean(self):
         data = super().clean()
@@ -315,6 +354,11 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
 class IntroductionForm(GovUKFormMixin, forms.Form):
     submit_text = "Save introduction"
 
+    resident = forms.ModelChoiceField(
+        label="Who are you introducing",
+        queryset=Resident.objects.none(),
+        error_messages={"required": "Choose who you are introducing"},
+    )
     to_resident = forms.ModelChoiceField(
         label="Introduce them to a resident",
         queryset=Resident.objects.none(),
@@ -342,12 +386,22 @@ class IntroductionForm(GovUKFormMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, resident, visible_residents, visible_groups, **kwargs):
+    def __init__(self, *args, user, resident=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.resident = resident
-        self.fields["to_resident"].queryset = visible_residents.exclude(pk=resident.pk)
-        self.fields["to_group"].queryset = visible_groups
-        self.fields["connector"].queryset = visible_residents.connectors()
+        willing = (
+            Resident.objects.visible_to(user)
+            .consented(Consent.Purpose.INTRODUCE)
+            .order_by("first_name", "last_name")
+        )
+        self.fields["resident"].queryset = willing
+        self.fields["to_resident"].queryset = willing
+        self.fields["to_group"].queryset = Group.objects.visible_to(user).active()
+        self.fields["connector"].queryset = willing.connectors()
+        if resident is not None:
+            # Reached from the resident's own page: who is already known.
+            self.fields["resident"].initial = resident.pk
+            self.fields["resident"].widget = forms.HiddenInput()
+            self.fields["to_resident"].queryset = willing.exclude(pk=resident.pk)
 
     def clean(self):
         data = super().clean()
@@ -357,8 +411,23 @@ class IntroductionForm(GovUKFormMixin, forms.Form):
             self.add_error("connector", "Choose the Community Connector who made it.")
         return data
 
+    def save(self, user) -> Introduction:
+        data = self.cleaned_data
+        return services.introduction_make(
+            resident=data["resident"],
+            to_resident=data["to_resident"],
+            to_group=data["to_group"],
+            interest=data["interest"],
+            builder=user,
+            made_by=data["made_by"],
+            connector=data["connector"],
+            introduced_on=data["introduced_on"],
+            notes=data["notes"],
+        )
+
     def get_layout(self):
         return Layout(
+            Field.select("resident"),
             Field.select("to_resident"),
             Field.select("to_group"),
             Field.text("interest", list="tag-vocabulary"),
@@ -424,11 +493,33 @@ class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, user, known_residents, introductions, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_site(user)
-        self.fields["members"].queryset = known_residents
-        self.fields["grew_from"].queryset = introductions
+        since = timezone.localdate() - datetime.timedelta(days=365)
+        self.fields["members"].queryset = Resident.objects.visible_to(user).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["grew_from"].queryset = (
+            Introduction.objects.visible_to(user)
+            .open()
+            .filter(introduced_on__gte=since)
+            .select_related("resident", "to_resident", "to_group", "interest")
+        )
+
+    def save(self, user) -> Group:
+        data = self.cleaned_data
+        return services.group_record(
+            name=data["name"],
+            interest=data["interest"],
+            site=data["site"],
+            area=data["area"],
+            founded_on=data["founded_on"],
+            description=data["description"],
+            members=data["members"],
+            grew_from=data["grew_from"],
+            created_by=user,
+        )
 
     def get_layout(self):
         return Layout(

@@ -4,13 +4,12 @@ through the models' QuerySet methods, scoping through SiteScopedMixin."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -51,6 +50,25 @@ def add_service_errors(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class SaveFormMixin:
+    """form_valid for the forms whose save(user) calls a service: a refusal
+    from the service is shown on the form, and nothing is stored."""
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            self.object = form.save(self.request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return self.success_message
 
 
 class TagVocabularyMixin:
@@ -240,7 +258,9 @@ class ResidentDetailView(SiteScopedMixin, DetailView):
         return context
 
 
-class ResidentCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
+class ResidentCreateView(
+    SaveFormMixin, TagVocabularyMixin, CapabilityRequiredMixin, FormView
+):
     required_capability = Capability.LOG_WORK
     form_class = ResidentForm
     template_name = "communities/resident_form.html"
@@ -248,19 +268,11 @@ class ResidentCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        try:
-            resident = services.resident_create(
-                site=form.cleaned_data["site"],
-                area=form.cleaned_data["area"],
-                created_by=self.request.user,
-                **form.resident_kwargs(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{resident.first_name} has been added.")
-        return redirect(resident)
+    def get_success_message(self):
+        return f"{self.object.first_name} has been added."
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
 
 
 class ResidentEditView(TagVocabularyMixin, SiteScopedMixin, DetailView, FormView):
@@ -367,7 +379,9 @@ class ResidentConsentView(SiteScopedMixin, DetailView):
 # Conversations --------------------------------------------------------------
 
 
-class ConversationCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
+class ConversationCreateView(
+    SaveFormMixin, TagVocabularyMixin, CapabilityRequiredMixin, FormView
+):
     required_capability = Capability.LOG_WORK
     form_class = ConversationForm
     template_name = "communities/conversation_form.html"
@@ -399,31 +413,13 @@ class ConversationCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormVi
             "initial": initial,
         }
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            conversation = services.conversation_log(
-                builder=self.request.user,
-                site=data["site"],
-                held_on=data["held_on"],
-                area=data["area"],
-                place=data["place"],
-                residents=data["residents"],
-                new_resident=form.new_resident(),
-                what_matters=data["what_matters"],
-                gifts_discovered=[
-                    p for p in (data["gifts_discovered"] or "").split(",") if p.strip()
-                ],
-                follow_up=data["follow_up"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Your conversation has been saved.")
-        met = list(conversation.residents.all())
+    success_message = "Your conversation has been saved."
+
+    def get_success_url(self):
+        met = list(self.object.residents.all())
         if len(met) == 1:
-            return redirect(met[0])
-        return redirect("communities:my-work")
+            return met[0].get_absolute_url()
+        return reverse("communities:my-work")
 
 
 class ConversationListView(SortMixin, SiteScopedMixin, ListView):
@@ -466,16 +462,22 @@ class ConversationListView(SortMixin, SiteScopedMixin, ListView):
 # Introductions --------------------------------------------------------------
 
 
-class IntroductionCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
-    """Make an introduction for one resident, from a suggestion or a search."""
+class IntroductionCreateView(
+    SaveFormMixin, TagVocabularyMixin, CapabilityRequiredMixin, FormView
+):
+    """Make an introduction: for one resident (from their page, with
+    suggestions), or choosing both people."""
 
     required_capability = Capability.LOG_WORK
     form_class = IntroductionForm
     template_name = "communities/introduction_form.html"
+    success_message = "Your introduction has been saved."
 
     @cached_property
     def resident(self):
         resident_id = self.request.GET.get("resident", "")
+        if not resident_id:
+            return None
         if not resident_id.isdigit():
             raise Http404
         return get_object_or_404(
@@ -493,45 +495,25 @@ class IntroductionCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormVi
         return initial
 
     def get_form_kwargs(self):
-        user = self.request.user
         return {
             **super().get_form_kwargs(),
+            "user": self.request.user,
             "resident": self.resident,
-            "visible_residents": Resident.objects.visible_to(user)
-            .consented(Consent.Purpose.INTRODUCE)
-            .order_by("first_name", "last_name"),
-            "visible_groups": Group.objects.visible_to(user).active(),
         }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["resident"] = self.resident
-        context["suggestions"] = (
-            Resident.objects.visible_to(self.request.user)
-            .suggested_for(self.resident)
-            .select_related("area")[:10]
-        )
+        if self.resident:
+            context["suggestions"] = (
+                Resident.objects.visible_to(self.request.user)
+                .suggested_for(self.resident)
+                .select_related("area")[:10]
+            )
         return context
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            services.introduction_make(
-                resident=self.resident,
-                to_resident=data["to_resident"],
-                to_group=data["to_group"],
-                interest=data["interest"],
-                builder=self.request.user,
-                made_by=data["made_by"],
-                connector=data["connector"],
-                introduced_on=data["introduced_on"],
-                notes=data["notes"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Your introduction has been saved.")
-        return redirect(self.resident)
+    def get_success_url(self):
+        return self.object.resident.get_absolute_url()
 
 
 class IntroductionListView(SortMixin, SiteScopedMixin, ListView):
@@ -598,45 +580,21 @@ class IntroductionStatusView(SiteScopedMixin, DetailView):
 # Groups ---------------------------------------------------------------------
 
 
-class GroupCreateView(TagVocabularyMixin, CapabilityRequiredMixin, FormView):
+class GroupCreateView(
+    SaveFormMixin, TagVocabularyMixin, CapabilityRequiredMixin, FormView
+):
     required_capability = Capability.LOG_WORK
     form_class = GroupForm
     template_name = "communities/group_form.html"
 
     def get_form_kwargs(self):
-        user = self.request.user
-        since = timezone.localdate() - datetime.timedelta(days=365)
-        return {
-            **super().get_form_kwargs(),
-            "user": user,
-            "known_residents": Resident.objects.visible_to(user).order_by(
-                "first_name", "last_name"
-            ),
-            "introductions": Introduction.objects.visible_to(user)
-            .open()
-            .filter(introduced_on__gte=since)
-            .select_related("resident", "to_resident", "to_group", "interest"),
-        }
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            group = services.group_record(
-                name=data["name"],
-                interest=data["interest"],
-                site=data["site"],
-                area=data["area"],
-                founded_on=data["founded_on"],
-                description=data["description"],
-                members=data["members"],
-                grew_from=data["grew_from"],
-                created_by=self.request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{group.name} has been recorded.")
-        return redirect("communities:group-detail", pk=group.pk)
+    def get_success_message(self):
+        return f"{self.object.name} has been recorded."
+
+    def get_success_url(self):
+        return reverse("communities:group-detail", args=[self.object.pk])
 
 
 class GroupListView(SortMixin, SiteScopedMixin, ListView):

@@ -209,6 +209,7 @@ def test_an_introduction_refused_by_the_service_shows_the_reason(
     response = client.post(
         f"/communities/introductions/new/?resident={me.pk}",
         {
+            "resident": me.pk,
             "to_resident": unwilling.pk,
             "interest": "chess",
             "made_by": "builder",
@@ -231,6 +232,7 @@ def test_making_an_introduction_from_a_suggestion(client, builder, site_a):
     response = client.post(
         f"/communities/introductions/new/?resident={me.pk}&to={other.pk}",
         {
+            "resident": me.pk,
             "to_resident": other.pk,
             "interest": "Choir",
             "made_by": "builder",
@@ -354,6 +356,7 @@ def test_a_refused_introduction_leaves_no_new_tag_behind(client, builder, site_a
     me = ResidentFactory(site=site_a, consents=["introduce"])
     group = GroupFactory(site=site_a)
     data = {
+        "resident": me.pk,
         "to_group": group.pk,
         "interest": "Brand new interest",
         "made_by": "builder",
