@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import services
@@ -18,6 +19,17 @@ from .models import (
     Tag,
 )
 from .services import CONSENT_WORDING
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form it came from."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(name if name in form.fields else None, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 class GovUKFormMixin:

@@ -667,3 +667,58 @@ class Introduction(models.Model):
     def __str__(self) -> str:
         target = self.to_resident or self.to_group
         return f"{self.resident} → {target} ({self.interest})"
+
+
+class SyncItem(models.Model):
+    """A record a builder's phone sent, under the ID the phone made for it.
+
+    Sending the same item again finds this row and gets the same answer; the
+    phone deletes its copy only when it has that answer."""
+
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", "Resident"
+        CONVERSATION = "conversation", "Conversation"
+        INTRODUCTION = "introduction", "Introduction"
+        GROUP = "group", "Group"
+
+    device_id = models.UUIDField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    payload = models.JSONField()
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.device_id}"
+
+
+class SyncConflictQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class SyncConflict(models.Model):
+    """A second, different record sent under an ID already used. It is kept
+    for an officer to look at, never silently dropped or applied."""
+
+    device_id = models.UUIDField(db_index=True)
+    kind = models.CharField(max_length=20, choices=SyncItem.Kind)
+    payload = models.JSONField()
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.TextField(blank=True)
+
+    objects = SyncConflictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"Conflict for {self.device_id}"

@@ -52,6 +52,11 @@ urlpatterns = [
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("sites/", views.SiteListView.as_view(), name="site-list"),
     path(
+        "sync/<uuid:device_id>/",
+        views.SyncItemView.as_view(),
+        name="sync-item",
+    ),
+    path(
         "sites/<int:pk>/network/",
         views.SiteNetworkView.as_view(),
         name="site-network",

@@ -4,18 +4,22 @@ through the models' QuerySet methods, scoping through SiteScopedMixin."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from . import network as network_module
-from . import services
+from . import services, sync
 from .access import CapabilityRequiredMixin, SiteScopedMixin
 from .forms import (
     CelebrationForm,
@@ -25,6 +29,7 @@ from .forms import (
     IntroductionStatusForm,
     ResidentFilterForm,
     ResidentForm,
+    add_service_errors,
 )
 from .models import (
     Consent,
@@ -36,20 +41,9 @@ from .models import (
     Site,
     Tag,
 )
-from .roles import Capability
+from .roles import Capability, can
 
 PAGE_SIZE = 50
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form it came from."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class SaveFormMixin:
@@ -707,3 +701,52 @@ class SiteListView(SiteScopedMixin, ListView):
                 ward_count=Count("areas", distinct=True),
             )
         )
+
+
+# Offline sync -----------------------------------------------------------------
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SyncItemView(View):
+    """PUT /communities/sync/<device id>/ with {"kind": ..., "payload": {...}}.
+
+    Answers in JSON, never with a redirect, so that the phone can tell
+    "stored" (201), "already stored" (200), "fix these fields" (422), "send
+    the resident first" (424), "a different item used this ID" (409) and
+    "sign in again" (401 or 403) apart, and keep the item until it is stored.
+    """
+
+    http_method_names = ["put"]
+
+    def put(self, request, device_id):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "signed-out"}, status=401)
+        if not can(request.user, Capability.LOG_WORK):
+            return JsonResponse({"error": "forbidden"}, status=403)
+        try:
+            body = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return JsonResponse(
+                {"error": "bad-request", "message": "Send JSON."}, status=400
+            )
+        if not isinstance(body, dict):
+            return JsonResponse(
+                {"error": "bad-request", "message": "Send a JSON object."}, status=400
+            )
+        answer = sync.sync_receive(
+            user=request.user,
+            device_id=device_id,
+            kind=body.get("kind"),
+            payload=body.get("payload"),
+        )
+        return JsonResponse({"id": str(device_id), **answer.body}, status=answer.status)
+
+
+def csrf_failure(request, reason=""):
+    """A failed CSRF check: JSON for the phone's outbox (which keeps the item
+    and asks the builder to sign in again), the usual page for everyone else."""
+    if request.path.startswith("/communities/sync/"):
+        return JsonResponse({"error": "csrf", "message": reason}, status=403)
+    from django.views.csrf import csrf_failure as default
+
+    return default(request, reason)

@@ -90,6 +90,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Builders, officers, panel and cabinet members all sign in as this user.
 AUTH_USER_MODEL = "communities.User"
 LOGIN_URL = "login"
+CSRF_FAILURE_VIEW = "communities.views.csrf_failure"
 LOGIN_REDIRECT_URL = "role-home"
 LOGOUT_REDIRECT_URL = "home"
 

@@ -1,0 +1,168 @@
+"""Receiving what builders' phones recorded offline.
+
+Each item carries an ID the phone made (a UUID). Receiving is idempotent on
+that ID: the same item sent again gets the same answer and stores nothing
+new; a different item under a used ID is kept as a conflict for an officer
+(409). Items are validated by the same forms, and written by the same
+services, as the screens, so a record made offline is held to the same rules.
+An item may name a resident that the phone also created offline as
+"device:<uuid>"; that resolves to the resident once that item has arrived.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.datastructures import MultiValueDict
+
+from .forms import (
+    ConversationForm,
+    GroupForm,
+    IntroductionForm,
+    ResidentForm,
+    add_service_errors,
+)
+from .models import SyncConflict, SyncItem, User
+
+FORMS = {
+    SyncItem.Kind.RESIDENT: ResidentForm,
+    SyncItem.Kind.CONVERSATION: ConversationForm,
+    SyncItem.Kind.INTRODUCTION: IntroductionForm,
+    SyncItem.Kind.GROUP: GroupForm,
+}
+# Fields whose values may name a resident made on the phone.
+RESIDENT_FIELDS = {
+    SyncItem.Kind.CONVERSATION: ("residents",),
+    SyncItem.Kind.INTRODUCTION: ("resident", "to_resident", "connector"),
+    SyncItem.Kind.GROUP: ("members",),
+}
+DEVICE_PREFIX = "device:"
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict = field(default_factory=dict)
+
+
+def _record(item: SyncItem) -> dict:
+    return {"kind": item.kind, "id": item.object_id}
+
+
+def _payload_errors(payload) -> str | None:
+    if not isinstance(payload, dict):
+        return "The payload must be an object of form fields."
+    for name, value in payload.items():
+        values = value if isinstance(value, list) else [value]
+        if not isinstance(name, str) or not all(isinstance(v, str) for v in values):
+            return f"The field {name!r} must be text or a list of text."
+    return None
+
+
+def _resolve_device_ids(
+    *, user: User, kind: str, payload: dict
+) -> tuple[dict, dict[str, list[str]]]:
+    """Replace "device:<uuid>" with the id of the resident it made."""
+    resolved, waiting = dict(payload), {}
+    for name in RESIDENT_FIELDS.get(kind, ()):
+        value = payload.get(name)
+        values = value if isinstance(value, list) else [value]
+        out = []
+        for v in values:
+            if isinstance(v, str) and v.startswith(DEVICE_PREFIX):
+                try:
+                    device_id = uuid.UUID(v.removeprefix(DEVICE_PREFIX))
+                except ValueError:
+                    waiting.setdefault(name, []).append("That resident is not known.")
+                    continue
+                made = SyncItem.objects.filter(
+                    device_id=device_id, user=user, kind=SyncItem.Kind.RESIDENT
+                ).first()
+                if made is None:
+                    waiting.setdefault(name, []).append(
+                        "A resident recorded on this phone has not been sent yet."
+                    )
+                    continue
+                out.append(str(made.object_id))
+            else:
+                out.append(v)
+        if value is not None:
+            resolved[name] = out if isinstance(value, list) else (out[0] if out else "")
+    return resolved, waiting
+
+
+def _conflict(*, user: User, device_id, kind: str, payload: dict) -> Answer:
+    SyncConflict.objects.create(
+        device_id=device_id, kind=kind, payload=payload, user=user
+    )
+    return Answer(
+        409,
+        {
+            "error": "conflict",
+            "message": "Something different was already sent under this ID. "
+            "It has been kept for an officer to check.",
+        },
+    )
+
+
+def _same(item: SyncItem, *, user: User, kind: str, payload: dict) -> bool:
+    return item.user_id == user.pk and item.kind == kind and item.payload == payload
+
+
+@transaction.atomic
+def sync_receive(*, user: User, device_id: uuid.UUID, kind: str, payload) -> Answer:
+    if kind not in FORMS:
+        return Answer(
+            400, {"error": "bad-request", "message": f"Unknown kind {kind!r}."}
+        )
+    problem = _payload_errors(payload)
+    if problem:
+        return Answer(400, {"error": "bad-request", "message": problem})
+
+    # Requests for the same ID (a phone retrying while the first is still in
+    # flight) wait for each other here, so the second sees what the first
+    # stored instead of tripping over the same rows.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [device_id.int & 0x7FFF_FFFF_FFFF_FFFF]
+        )
+    existing = SyncItem.objects.filter(device_id=device_id).first()
+    if existing is not None:
+        if _same(existing, user=user, kind=kind, payload=payload):
+            return Answer(200, {"record": _record(existing)})
+        return _conflict(user=user, device_id=device_id, kind=kind, payload=payload)
+
+    resolved, waiting = _resolve_device_ids(user=user, kind=kind, payload=payload)
+    if waiting:
+        return Answer(424, {"error": "waiting", "errors": waiting})
+
+    data = MultiValueDict(
+        {k: v if isinstance(v, list) else [v] for k, v in resolved.items()}
+    )
+    form = FORMS[kind](data=data, user=user)
+    if not form.is_valid():
+        return Answer(422, {"error": "invalid", "errors": _errors(form)})
+    try:
+        with transaction.atomic():
+            made = form.save(user)
+            item = SyncItem.objects.create(
+                device_id=device_id,
+                kind=kind,
+                payload=payload,
+                user=user,
+                object_id=made.pk,
+            )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return Answer(422, {"error": "invalid", "errors": _errors(form)})
+    return Answer(201, {"record": _record(item)})
+
+
+def _errors(form) -> dict[str, list[str]]:
+    return {
+        (name if name != "__all__" else "form"): [e["message"] for e in errors]
+        for name, errors in form.errors.get_json_data().items()
+    }

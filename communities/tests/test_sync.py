@@ -1,0 +1,256 @@
+"""The offline outbox's server side: idempotent on the phone's ID."""
+
+import json
+import random
+import uuid
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from communities.models import (
+    Conversation,
+    Introduction,
+    Resident,
+    SyncConflict,
+    SyncItem,
+)
+
+from .factories import SiteFactory, WardFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate().isoformat()
+
+
+@pytest.fixture
+def site(builder):
+    return SiteFactory(builders=[builder], areas=[WardFactory()])
+
+
+@pytest.fixture
+def phone(client, builder):
+    client.force_login(builder)
+    return client
+
+
+def put(client, device_id, kind, payload):
+    return client.put(
+        f"/communities/sync/{device_id}/",
+        json.dumps({"kind": kind, "payload": payload}),
+        content_type="application/json",
+    )
+
+
+def resident_payload(site, name="Aisha", **extra):
+    return {
+        "site": str(site.pk),
+        "first_name": name,
+        "passions": "allotments",
+        "consents": ["introduce"],
+        **extra,
+    }
+
+
+def test_an_item_is_stored_once_and_the_same_item_again_gets_the_same_answer(
+    phone, site
+):
+    device_id = uuid.uuid4()
+    first = put(phone, device_id, "resident", resident_payload(site))
+    assert first.status_code == 201
+    record = first.json()["record"]
+    again = put(phone, device_id, "resident", resident_payload(site))
+    assert again.status_code == 200
+    assert again.json()["record"] == record
+    assert Resident.objects.count() == 1
+    assert SyncItem.objects.count() == 1
+
+
+def test_a_different_item_under_a_used_id_is_409_and_kept_for_an_officer(
+    phone, site, builder
+):
+    device_id = uuid.uuid4()
+    put(phone, device_id, "resident", resident_payload(site))
+    response = put(phone, device_id, "resident", resident_payload(site, name="Bob"))
+    assert response.status_code == 409
+    conflict = SyncConflict.objects.unresolved().get()
+    assert conflict.device_id == device_id
+    assert conflict.payload["first_name"] == "Bob"
+    assert conflict.user == builder
+    assert list(Resident.objects.values_list("first_name", flat=True)) == ["Aisha"]
+
+
+def test_validation_errors_come_back_per_field_and_store_nothing(phone, site):
+    response = put(
+        phone,
+        uuid.uuid4(),
+        "conversation",
+        {"site": str(site.pk), "held_on": "2999-01-01", "add_new_resident": "on"},
+    )
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert "first_name" in errors
+    assert Conversation.objects.count() == 0
+    assert SyncItem.objects.count() == 0
+
+
+def test_a_corrected_item_can_be_sent_again_under_the_same_id(phone, site):
+    device_id = uuid.uuid4()
+    bad = put(phone, device_id, "resident", {"site": str(site.pk), "first_name": ""})
+    assert bad.status_code == 422
+    good = put(phone, device_id, "resident", resident_payload(site))
+    assert good.status_code == 201
+
+
+def test_a_resident_made_offline_can_be_used_by_an_introduction_made_offline(
+    phone, site
+):
+    gwen = Resident.objects.get(
+        pk=put(
+            phone, uuid.uuid4(), "resident", resident_payload(site, name="Gwen")
+        ).json()["record"]["id"]
+    )
+    aisha_id = uuid.uuid4()
+    introduction = {
+        "resident": f"device:{aisha_id}",
+        "to_resident": str(gwen.pk),
+        "interest": "allotments",
+        "made_by": "builder",
+        "introduced_on": TODAY,
+    }
+    intro_id = uuid.uuid4()
+    # Sent before the resident it names: kept waiting, nothing stored.
+    early = put(phone, intro_id, "introduction", introduction)
+    assert early.status_code == 424
+    assert Introduction.objects.count() == 0
+
+    assert put(phone, aisha_id, "resident", resident_payload(site)).status_code == 201
+    assert put(phone, intro_id, "introduction", introduction).status_code == 201
+    intro = Introduction.objects.get()
+    assert intro.resident.first_name == "Aisha"
+    assert intro.to_resident == gwen
+    # The conversation naming her resolves too.
+    conversation = {
+        "site": str(site.pk),
+        "held_on": TODAY,
+        "residents": [f"device:{aisha_id}", str(gwen.pk)],
+    }
+    assert put(phone, uuid.uuid4(), "conversation", conversation).status_code == 201
+    assert set(Conversation.objects.get().residents.all()) == {intro.resident, gwen}
+
+
+def test_another_builders_device_ids_do_not_resolve(client, site, make_user):
+    from communities.roles import Role
+
+    other = make_user(Role.BUILDER, username="other")
+    site.builders.add(other)
+    client.force_login(other)
+    made = uuid.uuid4()
+    put(client, made, "resident", resident_payload(site))
+    builder_client = Client()
+    builder_client.force_login(site.builders.exclude(pk=other.pk).get())
+    response = put(
+        builder_client,
+        uuid.uuid4(),
+        "conversation",
+        {"site": str(site.pk), "held_on": TODAY, "residents": [f"device:{made}"]},
+    )
+    assert response.status_code == 424
+
+
+def test_a_signed_out_phone_gets_401_json_not_a_sign_in_page(client, site):
+    response = put(client, uuid.uuid4(), "resident", resident_payload(site))
+    assert response.status_code == 401
+    assert response.json()["error"] == "signed-out"
+    assert Resident.objects.count() == 0
+
+
+def test_a_csrf_failure_is_403_json(builder, site):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(builder)
+    response = put(client, uuid.uuid4(), "resident", resident_payload(site))
+    assert response.status_code == 403
+    assert response.json()["error"] == "csrf"
+
+
+def test_another_sites_records_cannot_be_sent(phone):
+    other = SiteFactory()
+    response = put(phone, uuid.uuid4(), "resident", resident_payload(other))
+    assert response.status_code == 422
+    assert Resident.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        json.dumps([1, 2]),
+        json.dumps({"kind": "spaceship", "payload": {}}),
+        json.dumps({"kind": "resident", "payload": "x"}),
+        json.dumps({"kind": "resident", "payload": {"first_name": {"a": 1}}}),
+    ],
+)
+def test_junk_is_refused_with_400(phone, body):
+    response = phone.put(
+        f"/communities/sync/{uuid.uuid4()}/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert SyncItem.objects.count() == 0
+
+
+def test_a_thousand_items_through_a_client_that_drops_repeats_and_reorders(phone, site):
+    """Exactly 1,000 stored, none doubled, whatever the network does."""
+    rng = random.Random(4)
+    outbox = {}
+    residents = []
+    for i in range(200):
+        device_id = uuid.uuid4()
+        residents.append(device_id)
+        outbox[device_id] = ("resident", resident_payload(site, name=f"R{i}"))
+    for i in range(700):
+        named = rng.sample(residents, 2)
+        outbox[uuid.uuid4()] = (
+            "conversation",
+            {
+                "site": str(site.pk),
+                "held_on": TODAY,
+                "residents": [f"device:{d}" for d in named],
+                "what_matters": f"conversation {i}",
+            },
+        )
+    for i in range(100):
+        a, b = residents[2 * i], residents[2 * i + 1]
+        outbox[uuid.uuid4()] = (
+            "introduction",
+            {
+                "resident": f"device:{a}",
+                "to_resident": f"device:{b}",
+                "interest": "allotments",
+                "made_by": "builder",
+                "introduced_on": TODAY,
+            },
+        )
+    assert len(outbox) == 1000
+
+    rounds = 0
+    while outbox:
+        rounds += 1
+        batch = list(outbox)
+        rng.shuffle(batch)  # reordered
+        for device_id in batch:
+            kind, payload = outbox[device_id]
+            if rng.random() < 0.2:
+                continue  # dropped before it reached the server
+            response = put(phone, device_id, kind, payload)
+            if rng.random() < 0.2:
+                response = put(phone, device_id, kind, payload)  # repeated
+            if rng.random() < 0.2:
+                continue  # the answer was lost: the phone keeps it
+            assert response.status_code in (200, 201, 424), response.content
+            if response.status_code in (200, 201):
+                del outbox[device_id]  # acknowledged: only now deleted
+    assert rounds > 1
+    assert SyncItem.objects.count() == 1000
+    assert Resident.objects.count() == 200
+    assert Conversation.objects.count() == 700
+    assert Introduction.objects.count() == 100
+    assert SyncConflict.objects.count() == 0
