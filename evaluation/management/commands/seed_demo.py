@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from assets import demo as assets_demo
 from communities import demo as communities_demo
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
@@ -47,3 +48,6 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.username:<10} {account.role.label}")
         self.stdout.write(f"  password:  {password}")
+
+        assets = assets_demo.seed_assets()
+        self.stdout.write(f"Assets: {assets} demo assets across the wards.")
