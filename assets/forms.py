@@ -53,6 +53,7 @@ class MapFilterForm(GovUKFormMixin, forms.Form):
 class AssetForm(GovUKFormMixin, forms.ModelForm):
     submit_text = "Save asset"
 
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
     tag_names = forms.CharField(
         label="Tags",
         required=False,

@@ -105,7 +105,10 @@ class MapView(TemplateView):
         return context
 
 
+# The read-only endpoints need no transaction: a cached answer then costs no
+# database round trip at all.
 @login_not_required
+@transaction.non_atomic_requests
 @require_GET
 @gzip_page
 @cache_control(private=True, max_age=60)
@@ -120,6 +123,7 @@ def map_data(request):
 
 
 @login_not_required
+@transaction.non_atomic_requests
 @require_GET
 @gzip_page
 @cache_control(public=True, max_age=600)
