@@ -81,6 +81,11 @@ class AssetForm(GovUKFormMixin, forms.ModelForm):
             "status",
         ]
         labels = {"area": "Ward"}
+        widgets = {
+            "category": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
+            "status": forms.RadioSelect,
+        }
         help_texts = {
             "latitude": "Decimal degrees, such as 51.8642.",
             "longitude": "Decimal degrees, such as -2.2382.",
@@ -92,6 +97,7 @@ class AssetForm(GovUKFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.wards()
         self.fields["area"].empty_label = "Find it from the location"
+        self.fields["category"].choices = ASSET_CATEGORIES
         self.fields["mapping_session"].empty_label = "None"
         if self.instance.pk:
             self.fields["tag_names"].initial = ", ".join(

@@ -24,7 +24,9 @@
     culture: "#0b0c0c"
   };
 
-  var map = L.map(element, { scrollWheelZoom: false }).setView([51.8642, -2.2382], 12);
+  // maxZoom is set on the map itself: clustering needs it even when there
+  // is no tile layer to supply it.
+  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 }).setView([51.8642, -2.2382], 12);
   if (config.tiles) {
     L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
   }
@@ -121,7 +123,10 @@
     map.addLayer(cluster);
     element.setAttribute("data-loaded", String(markers.length));
     say(markers.length + (markers.length === 1 ? " asset is" : " assets are") + " on the map.");
-  }).catch(function () {
+  }).catch(function (error) {
+    if (window.console) {
+      window.console.error(error);
+    }
     say("The assets could not be loaded on the map. The table lists them.");
   });
 })();
