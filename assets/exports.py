@@ -38,11 +38,22 @@ def _row(asset: Asset) -> dict:
     }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula is written with a leading
+    apostrophe (imported files are not trusted); numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_rows(queryset) -> Iterator[list]:
     yield list(CSV_COLUMNS)
     for asset in _prepared(queryset).iterator(chunk_size=2000):
         row = _row(asset)
-        yield [row[column] for column in CSV_COLUMNS]
+        yield [spreadsheet_safe(row[column]) for column in CSV_COLUMNS]
 
 
 def geojson(queryset) -> dict:

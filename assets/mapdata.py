@@ -64,6 +64,7 @@ def asset_features(queryset) -> dict:
             "latitude",
             "longitude",
             "visibility",
+            "status",
             "area__name",
         )
         .annotate(
@@ -97,6 +98,7 @@ def asset_features(queryset) -> dict:
                 "area": row["area__name"] or "",
                 "tags": sorted(row["tag_names"]),
                 "staff_only": row["visibility"] == Asset.Visibility.STAFF,
+                "closed": row["status"] == Asset.Status.CLOSED,
                 "url": f"{detail}{row['pk']}/",
             },
         }

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from communities.models import Area, Group, ResidentTag, Tag
+from communities.roles import Capability, can
 
 
 class Category(models.TextChoices):
@@ -79,8 +80,6 @@ class AssetQuerySet(models.QuerySet):
     def visible_to(self, user) -> AssetQuerySet:
         """Staff who may see staff-only assets see everything; everyone
         else, signed in or not, sees public assets only."""
-        from communities.roles import Capability, can
-
         return self if can(user, Capability.MAP_ASSETS) else self.public()
 
     def in_area(self, area) -> AssetQuerySet:

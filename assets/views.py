@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communities.access import CapabilityRequiredMixin, capability_required
+from communities.models import Area
 from communities.roles import Capability, can
 
 from . import exports, importing, mapdata, openreferral, services, tasks
@@ -52,9 +54,13 @@ def _scope(user) -> str:
 
 
 def _filtered_assets(request):
+    """The assets the map and its table show. Visitors see active public
+    assets; staff see closed and staff-only ones too, labelled."""
     form = MapFilterForm(request.GET or None)
     filters = form.filters()
     queryset = Asset.objects.visible_to(request.user).filtered(**filters)
+    if _scope(request.user) == "public":
+        queryset = queryset.active()
     return form, filters, queryset
 
 
@@ -64,6 +70,21 @@ def _filter_keys(filters: dict) -> dict:
         "tag": filters["tag"].key if filters["tag"] else "",
         "area": filters["area"].pk if filters["area"] else "",
     }
+
+
+def _wards_with_counts(queryset) -> list:
+    """Each ward's deprivation beside how many of these assets it has: the
+    map's shading, for people who cannot see it."""
+    counts = dict(
+        queryset.order_by()
+        .values_list("area")
+        .annotate(total=Count("pk"))
+        .values_list("area", "total")
+    )
+    wards = list(Area.objects.wards().order_by("imd_decile", "name"))
+    for ward in wards:
+        ward.asset_count = counts.get(ward.pk, 0)
+    return wards
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -82,6 +103,10 @@ class MapView(TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         staff = _scope(self.request.user) == "staff"
+        # The map data's URL carries the map version, so a browser's cached
+        # copy is never older than the page.
+        data_query = query.copy()
+        data_query["v"] = mapdata.version()
         context.update(
             form=form,
             page_obj=page,
@@ -92,11 +117,11 @@ class MapView(TemplateView):
                 area=filters["area"], minimum=1 if staff else PUBLIC_GIFT_MINIMUM
             ),
             public_gift_minimum=PUBLIC_GIFT_MINIMUM,
+            wards=_wards_with_counts(queryset),
             deciles=range(1, 11),
             categories=ASSET_CATEGORIES,
             map_config={
-                "assets": reverse("assets:map-data")
-                + (f"?{query.urlencode()}" if query else ""),
+                "assets": f"{reverse('assets:map-data')}?{data_query.urlencode()}",
                 "wards": reverse("assets:wards-data"),
                 "tiles": settings.ASSETS_MAP_TILE_URL,
                 "attribution": settings.ASSETS_MAP_TILE_ATTRIBUTION,
@@ -111,7 +136,7 @@ class MapView(TemplateView):
 @transaction.non_atomic_requests
 @require_GET
 @gzip_page
-@cache_control(private=True, max_age=60)
+@cache_control(private=True, max_age=3600)
 def map_data(request):
     """The filtered assets as GeoJSON: the same number of queries for ten
     assets or ten thousand, and from the cache while nothing has changed."""

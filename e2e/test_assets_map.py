@@ -146,3 +146,24 @@ def test_a_mapping_session_is_recorded(page, live_server, make_user):
     page.get_by_role("button", name="Save mapping session").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Matson walk")
     page.axe()
+
+
+def test_the_map_handles_ten_thousand_assets(page, live_server):
+    communities_demo.seed_wards()
+    Asset.objects.bulk_create(
+        Asset(
+            name=f"Asset {n}",
+            category=Category.PHYSICAL,
+            latitude=51.83 + (n % 100) * 0.0006,
+            longitude=-2.28 + (n // 100) * 0.0008,
+        )
+        for n in range(10_000)
+    )
+    page.goto(f"{live_server.url}/assets/map/")
+    # A generous wait: this is about working at all, not about speed.
+    expect(page.locator("#asset-map")).to_have_attribute(
+        "data-loaded", "10000", timeout=60_000
+    )
+    expect(page.locator(".marker-cluster").first).to_be_visible()
+    expect(page.locator("table").first).to_contain_text("10,000 assets")
+    page.axe()

@@ -99,3 +99,17 @@ def test_the_geojson_export_keeps_assets_without_a_location(client):
     data = json.loads(body(client.get("/assets/export/assets.geojson")))
     assert data["features"][0]["geometry"] is None
     assert data["features"][0]["properties"]["name"] == "Story of the docks"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_made_harmless(client):
+    AssetFactory(
+        name='=HYPERLINK("http://evil.example","Click")',
+        latitude=51.8,
+        longitude=-2.2,
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(body(client.get("/assets/export/assets.csv"))))
+    )
+    assert rows[0]["name"].startswith("'=HYPERLINK")
+    # Numbers stay numbers.
+    assert rows[0]["longitude"] == "-2.2"

@@ -313,3 +313,42 @@ def test_the_ward_boundaries_carry_their_deprivation(client):
     data = json.loads(client.get("/assets/map/wards.geojson").content)
     assert data["features"][0]["properties"]["imd_decile"] == 2
     assert data["features"][0]["geometry"]["type"] == "Polygon"
+
+
+def test_closed_assets_are_left_off_the_public_map_but_staff_see_them(client, officer):
+    AssetFactory(name="Open hall")
+    AssetFactory(name="Old library", status=Asset.Status.CLOSED)
+
+    assert [f["properties"]["name"] for f in geojson(client)["features"]] == [
+        "Open hall"
+    ]
+    client.force_login(officer)
+    features = {
+        f["properties"]["name"]: f["properties"] for f in geojson(client)["features"]
+    }
+    assert features["Old library"]["closed"] is True
+
+
+def test_the_ward_table_puts_deprivation_beside_the_assets(client):
+    deprived = WardFactory(name="Westgate", imd_decile=1)
+    WardFactory(name="Abbeymead", imd_decile=9)
+    AssetFactory.create_batch(2, area=deprived)
+
+    response = client.get("/assets/map/")
+    wards = response.context["wards"]
+
+    assert [(w.name, w.imd_decile, w.asset_count) for w in wards] == [
+        ("Westgate", 1, 2),
+        ("Abbeymead", 9, 0),
+    ]
+
+
+def test_the_map_data_url_changes_when_the_assets_do(
+    client, django_capture_on_commit_callbacks
+):
+    first = client.get("/assets/map/").context["map_config"]["assets"]
+    with django_capture_on_commit_callbacks(execute=True):
+        AssetFactory()
+    second = client.get("/assets/map/").context["map_config"]["assets"]
+    assert first != second
+    assert second.startswith("/assets/map/assets.geojson?v=")

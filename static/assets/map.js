@@ -48,7 +48,10 @@
     title.className = "govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1";
     title.appendChild(link);
     box.appendChild(title);
-    var lines = [p.category_label, p.address, p.area, p.staff_only ? "Staff only" : ""];
+    var lines = [
+      p.category_label, p.address, p.area,
+      p.staff_only ? "Staff only" : "", p.closed ? "Closed" : ""
+    ];
     lines.forEach(function (line) {
       if (line) {
         var item = document.createElement("p");
