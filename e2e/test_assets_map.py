@@ -98,7 +98,16 @@ def test_staff_see_staff_only_assets_and_add_one(
     page.get_by_label("Longitude").fill("-2.2330")
     page.get_by_role("button", name="Save asset").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tredworth Tool Library")
-    expect(page.locator(".govuk-summary-list")).to_contain_text("Ward")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Barton and Tredworth")
+    page.axe()
+
+    page.get_by_role("link", name="Change this asset").click()
+    page.axe()
+    page.get_by_label("Opening times").fill("Saturdays 10am to noon")
+    page.get_by_role("button", name="Save asset").click()
+    expect(page.locator(".govuk-summary-list")).to_contain_text(
+        "Saturdays 10am to noon"
+    )
     page.axe()
     assert Asset.objects.get(name="Tredworth Tool Library").area is not None
 
@@ -166,4 +175,22 @@ def test_the_map_handles_ten_thousand_assets(page, live_server):
     )
     expect(page.locator(".marker-cluster").first).to_be_visible()
     expect(page.locator("table").first).to_contain_text("10,000 assets")
+    page.axe()
+
+
+def test_a_background_import_shows_its_progress(page, live_server, make_user):
+    from assets import services
+
+    officer = make_user(Role.OFFICER, username="olivia")
+    # Queued but not yet picked up by a worker.
+    queued = services.asset_import_start(
+        file_name="big.csv",
+        raw=b"name,category\nHall,physical\nShop,economy\n",
+        uploaded_by=officer,
+    )
+    sign_in(page, live_server, "olivia")
+    page.axe()
+    page.goto(f"{live_server.url}/assets/import/{queued.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importing your file")
+    expect(page.get_by_role("status")).to_contain_text("0 of 2 rows checked")
     page.axe()
