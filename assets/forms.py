@@ -42,7 +42,10 @@ class MapFilterForm(GovUKFormMixin, forms.Form):
         )
 
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The valid filters; a value that matches nothing (an old link to a
+        tag no longer used, say) is ignored rather than failing the map."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return {
             "category": data.get("category") or "",
             "tag": data.get("tag"),

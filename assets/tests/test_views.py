@@ -352,3 +352,12 @@ def test_the_map_data_url_changes_when_the_assets_do(
     second = client.get("/assets/map/").context["map_config"]["assets"]
     assert first != second
     assert second.startswith("/assets/map/assets.geojson?v=")
+
+
+def test_an_unknown_filter_is_ignored_and_the_others_still_apply(client):
+    AssetFactory(name="Park", category=Category.PHYSICAL)
+    AssetFactory(name="Café", category=Category.ECONOMY)
+    url = "/assets/map/assets.geojson?category=economy&tag=no-such-tag"
+    assert [f["properties"]["name"] for f in geojson(client, url)["features"]] == [
+        "Café"
+    ]
