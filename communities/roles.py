@@ -34,6 +34,10 @@ class Capability(enum.Enum):
     LOG_WORK = "log_work"
     REVIEW_APPLICATIONS = "review_applications"
     READ_REPORTS = "read_reports"
+    # Assets: see staff-only assets, add and edit assets, run mapping sessions.
+    MAP_ASSETS = "map_assets"
+    # Assets: import from CSV and export everything, staff-only included.
+    MANAGE_ASSET_DATA = "manage_asset_data"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -41,6 +45,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.LOG_WORK: frozenset({Role.BUILDER, Role.OFFICER}),
     Capability.REVIEW_APPLICATIONS: frozenset({Role.PANEL, Role.OFFICER}),
     Capability.READ_REPORTS: frozenset({Role.CABINET, Role.OFFICER}),
+    Capability.MAP_ASSETS: frozenset({Role.BUILDER, Role.OFFICER}),
+    Capability.MANAGE_ASSET_DATA: frozenset({Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).
@@ -62,11 +68,13 @@ NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
         ("Sites", "communities:site-list"),
         ("Applications", "grants:review-queue"),
         ("Reports", "evaluation:reports"),
+        ("Asset map", "assets:map"),
     ),
     Role.BUILDER: (
         ("My work", "communities:my-work"),
         ("Residents", "communities:resident-list"),
         ("Groups", "communities:group-list"),
+        ("Asset map", "assets:map"),
     ),
     Role.PANEL: (("Applications to review", "grants:review-queue"),),
     Role.CABINET: (("Reports", "evaluation:reports"),),

@@ -167,6 +167,21 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Assets: the map's tiles (any XYZ tile server; empty shows the map with no
+# background, as the tests do), and when an import runs in the background.
+ASSETS_MAP_TILE_URL = env(
+    "ASSETS_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+ASSETS_MAP_TILE_ATTRIBUTION = env(
+    "ASSETS_MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">'
+    "OpenStreetMap</a> contributors",
+)
+# Files with more rows than this import as a Celery task with a progress page.
+ASSETS_IMPORT_INLINE_ROWS = env.int("ASSETS_IMPORT_INLINE_ROWS", default=500)
+# The town an address is in when it does not say (Open Referral needs one).
+ASSETS_DEFAULT_TOWN = env("ASSETS_DEFAULT_TOWN", default="Gloucester")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

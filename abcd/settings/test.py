@@ -28,3 +28,7 @@ CACHES = {
 }
 
 MEDIA_ROOT = BASE_DIR / ".test-media"
+
+# No map tiles: the tests never reach the internet, and the map must work
+# without them.
+ASSETS_MAP_TILE_URL = ""

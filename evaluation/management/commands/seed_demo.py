@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from assets import demo as assets_demo
 from communities import demo as communities_demo
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
@@ -59,3 +60,6 @@ class Command(BaseCommand):
                 else "their people were already loaded."
             )
         )
+
+        assets = assets_demo.seed_assets()
+        self.stdout.write(f"Assets: {assets} demo assets across the wards.")
