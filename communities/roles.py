@@ -34,6 +34,7 @@ class Capability(enum.Enum):
     LOG_WORK = "log_work"
     REVIEW_APPLICATIONS = "review_applications"
     READ_REPORTS = "read_reports"
+    MANAGE_GRANTS = "manage_grants"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -41,6 +42,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.LOG_WORK: frozenset({Role.BUILDER, Role.OFFICER}),
     Capability.REVIEW_APPLICATIONS: frozenset({Role.PANEL, Role.OFFICER}),
     Capability.READ_REPORTS: frozenset({Role.CABINET, Role.OFFICER}),
+    Capability.MANAGE_GRANTS: frozenset({Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).
@@ -57,6 +59,7 @@ NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.OFFICER: (
         ("Dashboard", "evaluation:dashboard"),
         ("Applications", "grants:review-queue"),
+        ("Funds", "grants:fund-list"),
         ("Reports", "evaluation:reports"),
     ),
     Role.BUILDER: (("My work", "communities:my-work"),),
