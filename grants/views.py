@@ -128,13 +128,13 @@ class ApplicationTokenMixin:
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        kwargs.update(
             application=self.application,
             fund=self.application.fund,
             token=self.token,
             steps=STEPS,
-            **kwargs,
         )
+        return super().get_context_data(**kwargs)
 
 
 @public

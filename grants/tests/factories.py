@@ -73,6 +73,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Award
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(
         ApplicationFactory,
