@@ -219,7 +219,7 @@ def _check_request(application: Application) -> None:
 
 
 @transaction.atomic
-def application_submit(*, application: Application) -> Application:
+def application_submit(*, application: Application, notify: bool = True) -> Application:
     """Send a finished application: it gets its submission time and the
     applicant gets an email with the reference number."""
     application = (
@@ -248,7 +248,8 @@ def application_submit(*, application: Application) -> Application:
     application.submitted_at = timezone.now()
     application.full_clean()
     application.save()
-    _enqueue_email(application, "submitted")
+    if notify:
+        _enqueue_email(application, "submitted")
     return application
 
 
@@ -271,7 +272,12 @@ def _awaiting(application: Application, *statuses: str) -> Application:
 
 @transaction.atomic
 def application_screen(
-    *, application: Application, officer, eligible: bool, notes: str = ""
+    *,
+    application: Application,
+    officer,
+    eligible: bool,
+    notes: str = "",
+    notify: bool = True,
 ) -> Application:
     """An officer checks eligibility: eligible applications go to review;
     ineligible ones are decided there and then, with the reason."""
@@ -294,7 +300,7 @@ def application_screen(
         application.decision_reason = notes
     application.full_clean()
     application.save()
-    if not eligible:
+    if not eligible and notify:
         _enqueue_email(application, "decision")
     return application
 
@@ -421,6 +427,7 @@ def award_make(
     decided_by,
     reason: str,
     awarded_on: datetime.date | None = None,
+    notify: bool = True,
 ) -> Award:
     """Award a grant. The fund's row is locked first, so awards made at the
     same moment queue and the committed total never passes the budget."""
@@ -473,13 +480,14 @@ def award_make(
     application.decision_reason = reason
     application.full_clean()
     application.save()
-    _enqueue_email(application, "decision")
+    if notify:
+        _enqueue_email(application, "decision")
     return award
 
 
 @transaction.atomic
 def application_decline(
-    *, application: Application, decided_by, reason: str
+    *, application: Application, decided_by, reason: str, notify: bool = True
 ) -> Application:
     _require(decided_by, Capability.MANAGE_GRANTS)
     reason = reason.strip()
@@ -497,7 +505,8 @@ def application_decline(
     application.decision_reason = reason
     application.full_clean()
     application.save()
-    _enqueue_email(application, "decision")
+    if notify:
+        _enqueue_email(application, "decision")
     return application
 
 

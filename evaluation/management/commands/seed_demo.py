@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from communities import demo as communities_demo
+from grants import demo as grants_demo
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
 
@@ -47,3 +48,9 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.username:<10} {account.role.label}")
         self.stdout.write(f"  password:  {password}")
+
+        grants = grants_demo.seed_grants()
+        self.stdout.write(
+            f"Small sparks: {grants['funds']} funds, {grants['applications']} "
+            f"applications ({grants['new']} new)."
+        )
