@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from communities.roles import Role
 from .models import Application, Fund, Payment
 
 MONEY_HINT = "In pounds, like 250 or 249.50."
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -525,5 +526,29 @@ class ReportForm(GovUKFormMixin, forms.Form):
             Field("photo"),
             Field.text("photo_description", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("may_share"),
-            HTML(""),
         )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > MAX_PHOTO_BYTES:
+            raise ValidationError("The photo must be smaller than 5 MB")
+        return photo
+
+    def clean(self):
+        data = super().clean()
+        if data.get("photo") and not data.get("photo_description", "").strip():
+            self.add_error("photo_description", "Describe the photo in a few words")
+        return data
+
+
+class ApplicantReportForm(ReportForm):
+    """The same report, in the grant holder's own words."""
+
+    submit_text = "Send"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people_taken_part"].label = "About how many people took part?"
+        self.fields[
+            "may_share"
+        ].label = "The council may share this as a story, without my name"

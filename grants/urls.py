@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("apply/<str:token>/sent/", views.ApplySentView.as_view(), name="apply-sent"),
     path(
+        "apply/<str:token>/what-happened/",
+        views.ApplyReportView.as_view(),
+        name="apply-report",
+    ),
+    path(
         "apply/<str:token>/<slug:step>/",
         views.ApplyStepView.as_view(),
         name="apply-step",

@@ -25,6 +25,7 @@ from communities.roles import Capability, Role, can, roles_of
 from . import services, threesixty
 from .forms import (
     AboutForm,
+    ApplicantReportForm,
     AssignForm,
     ConflictForm,
     DecisionForm,
@@ -240,6 +241,33 @@ class ApplyCheckView(ApplicationTokenMixin, FormView):
 @public
 class ApplySentView(ApplicationTokenMixin, TemplateView):
     template_name = "grants/apply_sent.html"
+
+
+@public
+class ApplyReportView(ApplicationTokenMixin, FormView):
+    """The grant holder tells us what happened, through the same link."""
+
+    template_name = "grants/apply_report.html"
+    form_class = ApplicantReportForm
+
+    def get_award(self):
+        award = getattr(self.application, "award", None)
+        if award is None or award.is_withdrawn:
+            raise Http404
+        return award
+
+    def get(self, request, *args, **kwargs):
+        self.get_award()
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.report_record(award=self.get_award(), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you for telling us what happened.")
+        return redirect("grants:apply-resume", token=self.token)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -1,4 +1,5 @@
 import datetime
+import re
 import threading
 from decimal import Decimal
 
@@ -105,11 +106,13 @@ def test_starting_an_application_emails_a_link_that_brings_the_applicant_back(
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["sam@example.com"]
-    token = services.application_resume_token(application)
-    assert f"/grants/apply/{token}/" in email.body
+    tokens = re.findall(
+        r"http://127\.0\.0\.1:8000/grants/apply/([^/\s\"]+)/", email.body
+    )
+    assert len(tokens) == 1
+    assert services.application_from_token(tokens[0]) == application
     html = email.alternatives[0][0]
-    assert f"/grants/apply/{token}/" in html
-    assert services.application_from_token(token) == application
+    assert f"/grants/apply/{tokens[0]}/" in html
 
 
 def test_a_tampered_or_revoked_link_finds_nothing():
