@@ -188,14 +188,19 @@ def test_anonymous_review_hides_the_applicants_identity(client, officer, panel_m
     assert "winifred@example.com" in page
 
 
-def test_without_anonymous_review_the_panel_sees_who_applied(
+def test_without_anonymous_review_the_panel_sees_who_applied_but_not_how_to_reach_them(
     client, officer, panel_member
 ):
-    application = in_review(contact_name="Winifred Quartermaine")
+    application = in_review(
+        contact_name="Winifred Quartermaine", email="winifred@example.com"
+    )
     assign(application, panel_member, officer)
     client.force_login(panel_member)
     page = client.get(reverse("grants:application", args=[application.pk])).text
     assert "Winifred Quartermaine" in page
+    # The panel needs the name to spot a conflict, never the contact details.
+    assert "winifred@example.com" not in page
+    assert application.phone not in page
 
 
 def test_a_panel_member_scores_through_the_form(client, officer, panel_member):
@@ -442,3 +447,22 @@ def test_only_an_awarded_grant_has_a_report_page(client):
     application = ApplicationFactory()
     token = services.application_resume_token(application)
     assert client.get(reverse("grants:apply-report", args=[token])).status_code == 404
+
+
+def test_an_application_page_is_a_fixed_number_of_queries(
+    client, officer, django_assert_max_num_queries
+):
+    application = in_review()
+    members = [panel_user(username=f"member{i}") for i in range(5)]
+    services.panel_assign(application=application, members=members, officer=officer)
+    for member in members:
+        services.scores_record(
+            application=application,
+            member=member,
+            scores={c.pk: (3, "Fine") for c in application.fund.criteria.all()},
+            entered_by=member,
+        )
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("grants:application", args=[application.pk]))
+    assert response.text.count("Fine") == 10
