@@ -245,6 +245,7 @@ def _application(n, stage, fund, *, officer, panel, rng, today):
         application=application, officer=officer, eligible=True, notify=False
     )
     services.panel_assign(application=application, members=[panel], officer=officer)
+    _backdate(application, submitted=sent_days_ago)
     if stage == "in_review":
         return
     scores = {c.pk: (rng.randrange(2, 6), "") for c in fund.criteria.all()}
@@ -319,3 +320,7 @@ def _backdate(application, *, submitted: int, decided: int | None = None) -> Non
     if decided is not None:
         fields["decided_at"] = now - datetime.timedelta(days=max(decided, 0))
     Application.objects.filter(pk=application.pk).update(**fields)
+    # Checked for eligibility the day after it arrived.
+    Application.objects.filter(pk=application.pk, screened_at__isnull=False).update(
+        screened_at=now - datetime.timedelta(days=max(submitted - 1, 0))
+    )
