@@ -490,7 +490,9 @@ class ScoreView(ApplicationFormView):
     allowed_statuses = (Application.Status.IN_REVIEW,)
 
     def dispatch(self, request, *args, **kwargs):
-        if Role.PANEL not in roles_of(request.user) and request.user.is_authenticated:
+        if Role.PANEL not in roles_of(request.user) and can(
+            request.user, Capability.MANAGE_GRANTS
+        ):
             # Officers enter scores given on paper on their own page.
             return redirect("grants:paper-scores", pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)

@@ -267,8 +267,9 @@ def test_builders_and_cabinet_cannot_see_applications(client, builder, cabinet_m
     for user in (builder, cabinet_member):
         client.force_login(user)
         assert client.get(reverse("grants:review-queue")).status_code == 403
-        response = client.get(reverse("grants:application", args=[application.pk]))
-        assert response.status_code == 403
+        for name in ("application", "score", "conflict"):
+            response = client.get(reverse(f"grants:{name}", args=[application.pk]))
+            assert response.status_code == 403, name
 
 
 def test_staff_pages_need_sign_in(client):
