@@ -38,6 +38,7 @@ class Capability(enum.Enum):
     MAP_ASSETS = "map_assets"
     # Assets: import from CSV and export everything, staff-only included.
     MANAGE_ASSET_DATA = "manage_asset_data"
+    MANAGE_GRANTS = "manage_grants"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -47,6 +48,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.READ_REPORTS: frozenset({Role.CABINET, Role.OFFICER}),
     Capability.MAP_ASSETS: frozenset({Role.BUILDER, Role.OFFICER}),
     Capability.MANAGE_ASSET_DATA: frozenset({Role.OFFICER}),
+    Capability.MANAGE_GRANTS: frozenset({Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).
@@ -66,9 +68,10 @@ NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
         ("Introductions", "communities:introduction-list"),
         ("Groups", "communities:group-list"),
         ("Sites", "communities:site-list"),
-        ("Applications", "grants:review-queue"),
-        ("Reports", "evaluation:reports"),
         ("Asset map", "assets:map"),
+        ("Applications", "grants:review-queue"),
+        ("Funds", "grants:fund-list"),
+        ("Reports", "evaluation:reports"),
     ),
     Role.BUILDER: (
         ("My work", "communities:my-work"),

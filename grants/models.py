@@ -1,1 +1,656 @@
-# Models arrive with this app's issue.
+"""Small sparks: funds, the applications residents make to them, the panel's
+review, and the money that follows an award.
+
+Amounts are pounds held as Decimal. A fund keeps a running ``committed``
+total beside its ``budget``; services change it only while holding the
+fund's row lock, and a check constraint refuses any row where it would pass
+the budget, so the invariant holds even if a future write path forgets the
+lock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from communities.models import Area, Site
+
+ZERO = Decimal("0.00")
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+# Letters and digits that cannot be misread for one another over the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"SPK-{body[:4]}-{body[4:]}"
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def financial_year_of(day: datetime.date) -> int:
+    """The year a UK financial year (1 April to 31 March) starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+class FundQuerySet(models.QuerySet):
+    def open_on(self, day: datetime.date) -> FundQuerySet:
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+    def open_now(self) -> FundQuerySet:
+        return self.open_on(timezone.localdate())
+
+
+class Fund(models.Model):
+    """A pot of small sparks money for a site or some wards, in one year."""
+
+    class DecisionMethod(models.TextChoices):
+        OFFICER = "officer", "An officer decides"
+        PANEL = "panel", "A resident panel decides"
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(
+        blank=True, help_text="What the fund is for, in plain English."
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="funds"
+    )
+    areas = models.ManyToManyField(
+        Area,
+        blank=True,
+        related_name="funds",
+        help_text="The wards the fund covers. Leave empty to use the site's wards.",
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts in: 2026 means 2026/27."
+    )
+    budget = models.DecimalField(**MONEY)
+    minimum_award = models.DecimalField(**MONEY, default=Decimal("50.00"))
+    maximum_award = models.DecimalField(**MONEY, default=Decimal("500.00"))
+    committed = models.DecimalField(
+        **MONEY,
+        default=ZERO,
+        editable=False,
+        help_text="Awarded and not withdrawn, less money returned.",
+    )
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    decision_method = models.CharField(
+        max_length=10, choices=DecisionMethod, default=DecisionMethod.OFFICER
+    )
+    anonymous_review = models.BooleanField(
+        default=False,
+        help_text="Hide applicants' names and contact details from the panel.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-financial_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0), name="fund_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_award__gt=0)
+                & Q(minimum_award__lte=F("maximum_award")),
+                name="fund_minimum_positive_and_at_most_maximum",
+            ),
+            models.CheckConstraint(
+                condition=Q(maximum_award__lte=F("budget")),
+                name="fund_maximum_at_most_budget",
+            ),
+            models.CheckConstraint(
+                condition=Q(committed__gte=0) & Q(committed__lte=F("budget")),
+                name="fund_committed_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="fund_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.minimum_award is not None and self.maximum_award is not None:
+            if self.minimum_award <= 0:
+                errors["minimum_award"] = "The smallest award must be more than £0."
+            elif self.minimum_award > self.maximum_award:
+                errors["minimum_award"] = (
+                    "The smallest award must not be more than the largest award."
+                )
+        if self.maximum_award is not None and self.budget is not None:
+            if self.maximum_award > self.budget:
+                errors["maximum_award"] = (
+                    "The largest award must not be more than the budget."
+                )
+            if self.budget < self.committed:
+                errors["budget"] = (
+                    f"The budget cannot be less than the £{self.committed:,} "
+                    "already awarded."
+                )
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = (
+                "The closing date must be on or after the opening date."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.committed
+
+    @property
+    def financial_year_label(self) -> str:
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+
+    def is_open(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.opens_on <= day <= self.closes_on
+
+    def eligible_wards(self):
+        """The wards an applicant may choose: the fund's own, else its
+        site's, else every ward."""
+        if self.pk and self.areas.exists():
+            return self.areas.wards()
+        if self.site_id and self.site.areas.exists():
+            return self.site.areas.wards()
+        return Area.objects.wards()
+
+
+class Criterion(models.Model):
+    """One thing the panel scores an application against (1 to 5)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="criteria")
+    title = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["fund", "position", "pk"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def submitted(self) -> ApplicationQuerySet:
+        return self.exclude(status=Application.Status.DRAFT)
+
+    def awaiting_decision(self) -> ApplicationQuerySet:
+        return self.filter(status=Application.Status.IN_REVIEW)
+
+    def decided(self) -> ApplicationQuerySet:
+        return self.filter(decided_at__isnull=False)
+
+    def for_fund(self, fund) -> ApplicationQuerySet:
+        return self.filter(fund=fund)
+
+    def assigned_to(self, user) -> ApplicationQuerySet:
+        """Applications a panel member is assigned to and has no conflict on."""
+        return self.filter(
+            assignments__member=user, assignments__conflict_declared_at__isnull=True
+        )
+
+    def with_average_score(self) -> ApplicationQuerySet:
+        return self.annotate(average_score=Avg("scores__score"))
+
+    def decision_times(self) -> dict:
+        """How long decisions took: count, average and longest, in days."""
+        days = [
+            (decided.date() - submitted.date()).days
+            for submitted, decided in self.decided()
+            .exclude(submitted_at__isnull=True)
+            .values_list("submitted_at", "decided_at")
+        ]
+        return {
+            "count": len(days),
+            "average": round(sum(days) / len(days), 1) if days else None,
+            "longest": max(days) if days else None,
+        }
+
+
+class Application(models.Model):
+    """A resident's or an informal group's request for a small spark."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not sent yet"
+        SUBMITTED = "submitted", "Waiting to be checked"
+        INELIGIBLE = "ineligible", "Not eligible"
+        IN_REVIEW = "in_review", "Being reviewed"
+        AWARDED = "awarded", "Awarded"
+        DECLINED = "declined", "Not funded"
+
+    class ApplicantType(models.TextChoices):
+        INDIVIDUAL = "individual", "Just me"
+        GROUP = "group", "A group of us"
+
+    class DecisionMaker(models.TextChoices):
+        OFFICER = "officer", "An officer"
+        PANEL = "panel", "The resident panel"
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="applications"
+    )
+    reference = models.CharField(
+        max_length=14, unique=True, default=new_reference, editable=False
+    )
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    # Part of the emailed link: changing it makes every old link stop working.
+    resume_nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+
+    # About you
+    applicant_type = models.CharField(max_length=12, choices=ApplicantType)
+    contact_name = models.CharField("Your name", max_length=200)
+    email = models.EmailField("Email address")
+    phone = models.CharField("Phone number", max_length=40, blank=True)
+    group_name = models.CharField("Your group's name", max_length=200, blank=True)
+
+    # Your idea
+    title = models.CharField("Name of your idea", max_length=120, blank=True)
+    idea = models.TextField("What do you want to do?", blank=True)
+    who_it_helps = models.TextField("Who will it help?", blank=True)
+    people_expected = models.PositiveIntegerField(
+        "How many people do you think will take part?", null=True, blank=True
+    )
+
+    # Where
+    area = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grant_applications",
+        verbose_name="Ward",
+    )
+
+    # Money
+    amount_requested = models.DecimalField(**MONEY, null=True, blank=True)
+    spending_plan = models.TextField("What will you spend it on?", blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    screened_at = models.DateTimeField(null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    screening_notes = models.TextField(blank=True)
+
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who recorded the decision.",
+    )
+    decision_maker = models.CharField(max_length=10, choices=DecisionMaker, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    # Emails already sent, so that a task delivered twice sends once.
+    submitted_email_sent_at = models.DateTimeField(null=True, blank=True)
+    decision_email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [models.Index(fields=["fund", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True) | Q(amount_requested__gt=0),
+                name="application_request_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="application_sent_has_submitted_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["awarded", "declined"])
+                | Q(decided_at__isnull=False),
+                name="application_decided_has_decided_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}".strip()
+
+    @property
+    def applicant_name(self) -> str:
+        """The name the council knows the applicant by (never published)."""
+        if self.applicant_type == self.ApplicantType.GROUP and self.group_name:
+            return self.group_name
+        return self.contact_name
+
+    @property
+    def days_to_decision(self) -> int | None:
+        if self.submitted_at and self.decided_at:
+            return (
+                timezone.localtime(self.decided_at).date()
+                - timezone.localtime(self.submitted_at).date()
+            ).days
+        return None
+
+    @property
+    def days_waiting(self) -> int | None:
+        if self.submitted_at and not self.decided_at:
+            return (
+                timezone.localdate() - timezone.localtime(self.submitted_at).date()
+            ).days
+        return None
+
+    def steps_done(self) -> dict[str, bool]:
+        return {
+            "about": bool(self.contact_name and self.email),
+            "idea": bool(self.title and self.idea and self.who_it_helps),
+            "where": self.area_id is not None,
+            "money": bool(self.amount_requested and self.spending_plan),
+        }
+
+
+class PanelAssignment(models.Model):
+    """A panel member asked to score an application. Declaring a conflict of
+    interest takes them off it: they then see and score nothing of it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    conflict_declared_at = models.DateTimeField(null=True, blank=True)
+    conflict_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["application", "member__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "member"], name="assignment_once_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} on {self.application.reference}"
+
+    @property
+    def has_conflict(self) -> bool:
+        return self.conflict_declared_at is not None
+
+
+class Score(models.Model):
+    """A panel member's 1 to 5 score against one criterion. Scores given on
+    paper at a panel meeting are entered by an officer and count the same."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_paper = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["application", "member", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "criterion", "member"],
+                name="score_once_per_member_and_criterion",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} for {self.criterion}"
+
+
+class AwardQuerySet(models.QuerySet):
+    def current(self) -> AwardQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+    def with_money(self) -> AwardQuerySet:
+        return self.annotate(
+            paid=Coalesce(Sum("payments__amount", distinct=False), ZERO),
+        )
+
+
+class Award(models.Model):
+    """The grant itself: money promised to an application."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="award"
+    )
+    # The fund is kept here as well as on the application so that the total
+    # under the fund's lock is one indexed query.
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="awards")
+    amount = models.DecimalField(**MONEY)
+    awarded_on = models.DateField()
+    # What this award holds of the fund's budget: the amount less money
+    # returned, or once withdrawn, what was paid less money returned.
+    committed = models.DecimalField(**MONEY, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-awarded_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="award_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(committed__gte=0) & Q(committed__lte=F("amount")),
+                name="award_committed_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,} to {self.application.reference}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments.all()), ZERO)
+
+    @property
+    def returned(self) -> Decimal:
+        return sum((r.amount for r in self.repayments.all()), ZERO)
+
+    @property
+    def balance(self) -> Decimal:
+        """Still to pay."""
+        if self.is_withdrawn:
+            return ZERO
+        return max(self.amount - self.paid, ZERO)
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+        CHEQUE = "cheque", "Cheque"
+        PREPAID_CARD = "prepaid_card", "Prepaid card"
+        PURCHASE = "purchase", "Bought for them by the council"
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    method = models.CharField(max_length=20, choices=Method)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="payment_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,} on {self.paid_on:%-d %B %Y}"
+
+
+class Repayment(models.Model):
+    """Money a grant holder gave back (an underspend, or a withdrawn grant)."""
+
+    award = models.ForeignKey(
+        Award, on_delete=models.PROTECT, related_name="repayments"
+    )
+    returned_on = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["returned_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="repayment_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,} returned on {self.returned_on:%-d %B %Y}"
+
+
+class GrantReportQuerySet(models.QuerySet):
+    def shareable(self) -> GrantReportQuerySet:
+        """Reports the grant holder agreed may be shared as a story."""
+        return self.filter(may_share=True)
+
+
+def report_photo_path(instance, filename: str) -> str:
+    return f"grants/reports/{instance.award.application.reference}/{filename}"
+
+
+class GrantReport(models.Model):
+    """What happened: the short end-of-grant report, kept with the grant and
+    ready for the evaluation app to tell as a story."""
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="report")
+    what_happened = models.TextField()
+    people_taken_part = models.PositiveIntegerField()
+    photo = models.ImageField(upload_to=report_photo_path, blank=True)
+    photo_description = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Describe the photo for people who cannot see it.",
+    )
+    may_share = models.BooleanField(
+        default=False,
+        help_text="The grant holder agreed that this may be shared as a story.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = GrantReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"What happened: {self.award.application.title}"
+
+    def clean(self):
+        if self.photo and not self.photo_description.strip():
+            raise ValidationError(
+                {
+                    "photo_description": "Describe the photo for people who cannot see it."
+                }
+            )
+
+    def as_story(self) -> dict:
+        """The report in the shape a story needs: no personal data."""
+        application = self.award.application
+        return {
+            "title": application.title,
+            "text": self.what_happened,
+            "people_taken_part": self.people_taken_part,
+            "ward": application.area.name if application.area else "",
+            "fund": application.fund.name,
+            "amount": self.award.amount,
+            "photo": self.photo.url if self.photo else "",
+            "photo_description": self.photo_description,
+            "date": self.recorded_at.date(),
+        }
+
+
+def fund_totals(fund: Fund) -> dict:
+    """Money and applications in a fund, for its page."""
+    awards = Award.objects.filter(fund=fund)
+    paid = Payment.objects.filter(award__fund=fund).aggregate(
+        total=Coalesce(Sum("amount"), ZERO)
+    )["total"]
+    returned = Repayment.objects.filter(award__fund=fund).aggregate(
+        total=Coalesce(Sum("amount"), ZERO)
+    )["total"]
+    counts = dict(
+        fund.applications.values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return {
+        "awarded_count": awards.current().count(),
+        "paid": paid,
+        "returned": returned,
+        "by_status": counts,
+    }

@@ -1,11 +1,726 @@
-from django.views.generic import TemplateView
+"""Small sparks pages. Public: the open funds, the application in short
+steps (no account: an emailed link brings the applicant back), and the
+360Giving data. Staff: the review queue, an application's page and the
+actions on it, and the funds.
+
+Who may see an application is decided once, in ApplicationAccessMixin."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communities.access import CapabilityRequiredMixin
-from communities.roles import Capability
+from communities.roles import Capability, Role, can, roles_of
+
+from . import services, threesixty
+from .forms import (
+    AboutForm,
+    ApplicantReportForm,
+    AssignForm,
+    ConflictForm,
+    DecisionForm,
+    FundForm,
+    IdeaForm,
+    MoneyForm,
+    PaymentForm,
+    RepaymentForm,
+    ReportForm,
+    ScoreForm,
+    ScreenForm,
+    SubmitForm,
+    WhereForm,
+    WithdrawForm,
+    add_service_errors,
+)
+from .models import Application, Fund, Score, fund_totals
+
+public = method_decorator([login_not_required, never_cache], name="dispatch")
+
+
+# Public: funds and the application ------------------------------------------
+
+
+@method_decorator(login_not_required, name="dispatch")
+class OpenFundsView(ListView):
+    template_name = "grants/open_funds.html"
+    context_object_name = "funds"
+
+    def get_queryset(self):
+        return Fund.objects.open_now().select_related("site").prefetch_related("areas")
+
+
+@public
+class ApplyStartView(FormView):
+    """Step one, about you: starting makes the application and emails the
+    link that brings the applicant back to it."""
+
+    form_class = AboutForm
+    template_name = "grants/apply_step.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.fund = get_object_or_404(Fund, pk=kwargs["fund_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            fund=self.fund,
+            step=STEPS[0],
+            steps=STEPS,
+            closed=not self.fund.is_open(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            application = services.application_start(
+                fund=self.fund, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        token = services.application_resume_token(application)
+        messages.success(
+            self.request,
+            f"We have emailed a link to {application.email} so you can come back "
+            "to your application at any time.",
+        )
+        return redirect("grants:apply-step", token=token, step="idea")
+
+
+class Step:
+    def __init__(self, slug, title, form_class, needs_fund=False):
+        self.slug, self.title = slug, title
+        self.form_class, self.needs_fund = form_class, needs_fund
+
+
+STEPS = [
+    Step("about", "About you", AboutForm),
+    Step("idea", "Your idea", IdeaForm),
+    Step("where", "Where it will happen", WhereForm, needs_fund=True),
+    Step("money", "How much you need", MoneyForm, needs_fund=True),
+]
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+class ApplicationTokenMixin:
+    """Loads the application named by the emailed link's token."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.token = kwargs["token"]
+        self.application = services.application_from_token(self.token)
+        if self.application is None:
+            return self.link_not_working()
+        return super().dispatch(request, *args, **kwargs)
+
+    def link_not_working(self):
+        view = TemplateView.as_view(template_name="grants/link_not_working.html")
+        response = view(self.request)
+        response.status_code = 404
+        return response
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            application=self.application,
+            fund=self.application.fund,
+            token=self.token,
+            steps=STEPS,
+        )
+        return super().get_context_data(**kwargs)
+
+
+@public
+class ApplyResumeView(ApplicationTokenMixin, TemplateView):
+    """Where the emailed link lands: the first unfinished step, or, once
+    sent, where the application has got to."""
+
+    template_name = "grants/application_status.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.application.status == Application.Status.DRAFT:
+            done = self.application.steps_done()
+            for step in STEPS:
+                if not done[step.slug]:
+                    return redirect(
+                        "grants:apply-step", token=self.token, step=step.slug
+                    )
+            return redirect("grants:apply-check", token=self.token)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        application = self.application
+        award = getattr(application, "award", None)
+        return super().get_context_data(
+            award=award,
+            report=getattr(award, "report", None) if award else None,
+            **kwargs,
+        )
+
+
+@public
+class ApplyStepView(ApplicationTokenMixin, FormView):
+    template_name = "grants/apply_step.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.step = STEP_BY_SLUG.get(kwargs["step"])
+        if self.step is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.application.status != Application.Status.DRAFT:
+            return redirect("grants:apply-resume", token=self.token)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return self.step.form_class
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.application
+        if self.step.needs_fund:
+            kwargs["fund"] = self.application.fund
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        index = STEPS.index(self.step)
+        back = (
+            reverse("grants:apply-step", args=[self.token, STEPS[index - 1].slug])
+            if index
+            else None
+        )
+        return super().get_context_data(step=self.step, back=back, **kwargs)
+
+    def form_valid(self, form):
+        if self.application.status != Application.Status.DRAFT:
+            return redirect("grants:apply-resume", token=self.token)
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.application_update(application=self.application, fields=fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        index = STEPS.index(self.step)
+        if index + 1 < len(STEPS):
+            return redirect(
+                "grants:apply-step", token=self.token, step=STEPS[index + 1].slug
+            )
+        return redirect("grants:apply-check", token=self.token)
+
+
+@public
+class ApplyCheckView(ApplicationTokenMixin, FormView):
+    """Check your answers, then send."""
+
+    template_name = "grants/apply_check.html"
+    form_class = SubmitForm
+
+    def get(self, request, *args, **kwargs):
+        if self.application.status != Application.Status.DRAFT:
+            return redirect("grants:apply-resume", token=self.token)
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.application_submit(application=self.application)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return redirect("grants:apply-sent", token=self.token)
+
+
+@public
+class ApplySentView(ApplicationTokenMixin, TemplateView):
+    template_name = "grants/apply_sent.html"
+
+
+@public
+class ApplyReportView(ApplicationTokenMixin, FormView):
+    """The grant holder tells us what happened, through the same link."""
+
+    template_name = "grants/apply_report.html"
+    form_class = ApplicantReportForm
+
+    def get_award(self):
+        award = getattr(self.application, "award", None)
+        if award is None or award.is_withdrawn:
+            raise Http404
+        return award
+
+    def get(self, request, *args, **kwargs):
+        self.get_award()
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.report_record(award=self.get_award(), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you for telling us what happened.")
+        return redirect("grants:apply-resume", token=self.token)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ThreeSixtyGivingView(TemplateView):
+    """The grants as open data (360Giving), for partners and GrantNav."""
+
+    def get(self, request, *args, **kwargs):
+        package = threesixty.grants_package(
+            download_url=request.build_absolute_uri(reverse("grants:360giving"))
+        )
+        response = JsonResponse(package, json_dumps_params={"indent": 2})
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+# Staff: review ----------------------------------------------------------------
+
+
+class ApplicationAccessMixin(CapabilityRequiredMixin):
+    """The one rule for who sees an application: officers see every one; a
+    panel member sees those they are asked to score, until they declare a
+    conflict of interest."""
+
+    required_capability = Capability.REVIEW_APPLICATIONS
+
+    def get_application(self) -> Application:
+        if not hasattr(self, "_application"):
+            queryset = Application.objects.submitted().select_related(
+                "fund", "area", "decided_by", "screened_by"
+            )
+            if not self.is_officer:
+                queryset = queryset.assigned_to(self.request.user)
+            self._application = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return self._application
+
+    @property
+    def is_officer(self) -> bool:
+        return can(self.request.user, Capability.MANAGE_GRANTS)
+
+    def show_identity(self, application: Application) -> bool:
+        """Anonymous review hides who applied from the panel."""
+        return self.is_officer or not application.fund.anonymous_review
+
+    def get_context_data(self, **kwargs):
+        application = self.get_application()
+        return super().get_context_data(
+            application=application,
+            show_identity=self.show_identity(application),
+            is_officer=self.is_officer,
+            **kwargs,
+        )
+
+
+class OfficerApplicationMixin(ApplicationAccessMixin):
+    required_capability = Capability.MANAGE_GRANTS
 
 
 class ReviewQueueView(CapabilityRequiredMixin, TemplateView):
-    """The applications a panel member (or officer) has to review."""
+    """A panel member's applications to score; an officer's view of all."""
 
     required_capability = Capability.REVIEW_APPLICATIONS
     template_name = "grants/review_queue.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        is_officer = can(user, Capability.MANAGE_GRANTS)
+        applications = (
+            Application.objects.submitted()
+            .select_related("fund", "area")
+            .order_by("submitted_at")
+        )
+        context = {"is_officer": is_officer}
+        if is_officer:
+            funds = Fund.objects.order_by("-financial_year", "name")
+            fund_id = self.request.GET.get("fund", "")
+            status = self.request.GET.get("status", "")
+            if fund_id.isdigit():
+                applications = applications.filter(fund_id=fund_id)
+            if status in Application.Status.values:
+                applications = applications.filter(status=status)
+            applications = applications.annotate(
+                scored_by=Count("scores__member", distinct=True)
+            )
+            context.update(
+                funds=funds,
+                statuses=[s for s in Application.Status.choices if s[0] != "draft"],
+                chosen_fund=fund_id,
+                chosen_status=status,
+            )
+        else:
+            applications = (
+                applications.awaiting_decision()
+                .assigned_to(user)
+                .annotate(
+                    scored=Exists(
+                        Score.objects.filter(application=OuterRef("pk"), member=user)
+                    )
+                )
+            )
+        context["applications"] = applications
+        return super().get_context_data(**context, **kwargs)
+
+
+class ApplicationDetailView(ApplicationAccessMixin, TemplateView):
+    template_name = "grants/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        application = self.get_application()
+        user = self.request.user
+        context = {}
+        criteria = list(application.fund.criteria.all())
+        context["criteria"] = criteria
+        if self.is_officer:
+            assignments = application.assignments.select_related("member")
+            scores = application.scores.select_related(
+                "member", "criterion", "entered_by"
+            )
+            context["assignments"] = assignments
+            context["scores"] = scores
+            context["average_score"] = (
+                sum(s.score for s in scores) / len(scores) if scores else None
+            )
+            award = getattr(application, "award", None)
+            if award is not None:
+                award = (
+                    type(award)
+                    .objects.prefetch_related("payments", "repayments")
+                    .get(pk=award.pk)
+                )
+            context["award"] = award
+            context["report"] = getattr(award, "report", None) if award else None
+        else:
+            context["my_scores"] = {
+                s.criterion_id: s for s in application.scores.filter(member=user)
+            }
+            context["my_scored"] = [
+                (c, context["my_scores"].get(c.pk)) for c in criteria
+            ]
+        return super().get_context_data(**context, **kwargs)
+
+
+class ApplicationFormView(ApplicationAccessMixin, FormView):
+    """An action on one application: the form, the service, back to the
+    application with a message."""
+
+    template_name = "grants/application_form.html"
+    heading = ""
+    success_message = ""
+    allowed_statuses: tuple[str, ...] = ()
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        if self.allowed_statuses and application.status not in self.allowed_statuses:
+            messages.info(request, "That cannot be done to this application now.")
+            return redirect("grants:application", pk=application.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.act(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("grants:application", args=[self.get_application().pk])
+
+    def act(self, form):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class ScreenView(OfficerApplicationMixin, ApplicationFormView):
+    form_class = ScreenForm
+    heading = "Check eligibility"
+    success_message = "Eligibility check saved."
+    allowed_statuses = (Application.Status.SUBMITTED,)
+
+    def act(self, form):
+        services.application_screen(
+            application=self.get_application(),
+            officer=self.request.user,
+            eligible=form.cleaned_data["eligible"],
+            notes=form.cleaned_data["notes"],
+        )
+
+
+class AssignView(OfficerApplicationMixin, ApplicationFormView):
+    form_class = AssignForm
+    heading = "Ask panel members to score"
+    success_message = "Panel members asked to score this application."
+    allowed_statuses = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW)
+
+    def get_initial(self):
+        return {
+            "members": list(
+                self.get_application().assignments.values_list("member", flat=True)
+            )
+        }
+
+    def act(self, form):
+        services.panel_assign(
+            application=self.get_application(),
+            members=form.cleaned_data["members"],
+            officer=self.request.user,
+        )
+
+
+class ScoreView(ApplicationFormView):
+    """A panel member scores, against each of the fund's criteria."""
+
+    form_class = ScoreForm
+    heading = "Score this application"
+    success_message = "Your scores are saved."
+    allowed_statuses = (Application.Status.IN_REVIEW,)
+
+    def dispatch(self, request, *args, **kwargs):
+        if Role.PANEL not in roles_of(request.user) and can(
+            request.user, Capability.MANAGE_GRANTS
+        ):
+            # Officers enter scores given on paper on their own page.
+            return redirect("grants:paper-scores", pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        application = self.get_application()
+        existing = {
+            s.criterion_id: (s.score, s.comment)
+            for s in application.scores.filter(member=self.request.user)
+        }
+        return {
+            **super().get_form_kwargs(),
+            "criteria": application.fund.criteria.all(),
+            "existing": existing,
+        }
+
+    def act(self, form):
+        services.scores_record(
+            application=self.get_application(),
+            member=self.request.user,
+            scores=form.scores(),
+            entered_by=self.request.user,
+        )
+
+    def get_success_url(self):
+        return reverse("grants:review-queue")
+
+
+class PaperScoresView(OfficerApplicationMixin, ApplicationFormView):
+    """Scores given on paper at a panel meeting, entered by an officer."""
+
+    form_class = ScoreForm
+    heading = "Enter scores given on paper"
+    success_message = "Scores saved. They count the same as scores given online."
+    allowed_statuses = (Application.Status.IN_REVIEW,)
+
+    def get_form_kwargs(self):
+        application = self.get_application()
+        members = get_user_model().objects.filter(
+            pk__in=application.assignments.filter(
+                conflict_declared_at__isnull=True
+            ).values("member")
+        )
+        return {
+            **super().get_form_kwargs(),
+            "criteria": application.fund.criteria.all(),
+            "member_choices": members,
+        }
+
+    def act(self, form):
+        services.scores_record(
+            application=self.get_application(),
+            member=form.cleaned_data["member"],
+            scores=form.scores(),
+            entered_by=self.request.user,
+        )
+
+
+class ConflictView(ApplicationFormView):
+    form_class = ConflictForm
+    heading = "Declare a conflict of interest"
+    success_message = (
+        "Thank you. You have been taken off that application, and any scores "
+        "you gave it have been removed."
+    )
+
+    def act(self, form):
+        services.conflict_declare(
+            application=self.get_application(),
+            member=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_url(self):
+        return reverse("grants:review-queue")
+
+
+class DecideView(OfficerApplicationMixin, ApplicationFormView):
+    form_class = DecisionForm
+    heading = "Record the decision"
+    allowed_statuses = (Application.Status.IN_REVIEW,)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "application": self.get_application()}
+
+    def act(self, form):
+        application = self.get_application()
+        data = form.cleaned_data
+        if data["outcome"] == "award":
+            services.award_make(
+                application=application,
+                amount=data["amount"],
+                decided_by=self.request.user,
+                reason=data["reason"],
+            )
+            messages.success(self.request, f"Awarded £{data['amount']:,}.")
+        else:
+            services.application_decline(
+                application=application,
+                decided_by=self.request.user,
+                reason=data["reason"],
+            )
+            messages.success(self.request, "Decision recorded: not funded.")
+
+
+class AwardActionMixin(OfficerApplicationMixin):
+    allowed_statuses = (Application.Status.AWARDED,)
+
+    def get_award(self):
+        return self.get_application().award
+
+
+class PaymentView(AwardActionMixin, ApplicationFormView):
+    form_class = PaymentForm
+    heading = "Record a payment"
+    success_message = "Payment recorded."
+
+    def act(self, form):
+        services.payment_record(
+            award=self.get_award(), recorded_by=self.request.user, **form.cleaned_data
+        )
+
+
+class RepaymentView(AwardActionMixin, ApplicationFormView):
+    form_class = RepaymentForm
+    heading = "Record money returned"
+    success_message = "Money returned recorded."
+
+    def act(self, form):
+        services.repayment_record(
+            award=self.get_award(), recorded_by=self.request.user, **form.cleaned_data
+        )
+
+
+class WithdrawView(AwardActionMixin, ApplicationFormView):
+    form_class = WithdrawForm
+    heading = "Withdraw the grant"
+    success_message = "Grant withdrawn. What was not paid has gone back to the fund."
+
+    def act(self, form):
+        services.award_withdraw(
+            award=self.get_award(),
+            withdrawn_by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class ReportView(AwardActionMixin, ApplicationFormView):
+    form_class = ReportForm
+    heading = "What happened"
+    success_message = "The report is saved with the grant."
+
+    def get_initial(self):
+        report = getattr(self.get_award(), "report", None)
+        if report is None:
+            return {}
+        return {
+            "what_happened": report.what_happened,
+            "people_taken_part": report.people_taken_part,
+            "photo_description": report.photo_description,
+            "may_share": report.may_share,
+        }
+
+    def act(self, form):
+        services.report_record(
+            award=self.get_award(), recorded_by=self.request.user, **form.cleaned_data
+        )
+
+
+# Staff: funds -----------------------------------------------------------------
+
+
+class FundAccessMixin(CapabilityRequiredMixin):
+    required_capability = Capability.MANAGE_GRANTS
+
+
+class FundListView(FundAccessMixin, ListView):
+    template_name = "grants/fund_list.html"
+    context_object_name = "funds"
+
+    def get_queryset(self):
+        return Fund.objects.select_related("site").annotate(
+            application_count=Count(
+                "applications", filter=~Q(applications__status="draft")
+            )
+        )
+
+
+class FundDetailView(FundAccessMixin, DetailView):
+    template_name = "grants/fund_detail.html"
+    context_object_name = "fund"
+
+    def get_queryset(self):
+        return Fund.objects.select_related("site").prefetch_related(
+            "areas", Prefetch("criteria")
+        )
+
+    def get_context_data(self, **kwargs):
+        fund = self.object
+        return super().get_context_data(
+            totals=fund_totals(fund),
+            decision_times=Application.objects.for_fund(fund).decision_times(),
+            **kwargs,
+        )
+
+
+class FundFormView(FundAccessMixin, FormView):
+    form_class = FundForm
+    template_name = "grants/fund_form.html"
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            return get_object_or_404(Fund, pk=self.kwargs["pk"])
+        return Fund()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_instance()}
+
+    def form_valid(self, form):
+        fund = form.save(commit=False)
+        try:
+            fund = services.fund_save(
+                fund=fund,
+                criteria=form.criteria_lines(),
+                areas=form.cleaned_data["areas"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{fund.name} saved.")
+        return redirect("grants:fund", pk=fund.pk)

@@ -136,6 +136,17 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="community-building@example.gov.uk"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the service is reached at, for links in emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Small sparks grants data is published in the 360Giving Data Standard: grant
+# identifiers begin with the council's 360Giving prefix, and the funder is
+# named by its organisation identifier (https://org-id.guide), which defaults
+# to the prefix when the council has none.
+THREESIXTYGIVING_PREFIX = env("THREESIXTYGIVING_PREFIX", default="360G-gloucestercc")
+THREESIXTYGIVING_FUNDER_ID = (
+    env("THREESIXTYGIVING_FUNDER_ID", default="") or THREESIXTYGIVING_PREFIX
+)
 
 # Redis is Celery's broker and result store, and the health check's target.
 REDIS_URL = env("REDIS_URL", default=LOCAL_REDIS_URL)

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 
 from assets import demo as assets_demo
 from communities import demo as communities_demo
+from grants import demo as grants_demo
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
 
@@ -63,3 +64,8 @@ class Command(BaseCommand):
 
         assets = assets_demo.seed_assets()
         self.stdout.write(f"Assets: {assets} demo assets across the wards.")
+        grants = grants_demo.seed_grants()
+        self.stdout.write(
+            f"Small sparks: {grants['funds']} funds, {grants['applications']} "
+            f"applications ({grants['new']} new)."
+        )
