@@ -35,6 +35,7 @@ static: venv node ## Copy front-end packages into static/ and build the CSS
 	cp -r node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk-frontend/
 	cp node_modules/@ministryofjustice/frontend/moj/assets/images/* static/vendor/govuk-frontend/assets/images/
 	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js static/vendor/moj/
+	mkdir -p static/vendor/idb && cp node_modules/idb/build/index.js static/vendor/idb/idb.js
 	mkdir -p static/vendor/leaflet static/vendor/leaflet.markercluster
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/
 	cp -r node_modules/leaflet/dist/images static/vendor/leaflet/

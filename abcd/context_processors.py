@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from communities.roles import navigation_for, primary_role
+from communities.roles import Capability, can, navigation_for, primary_role
 
 
 def service(request):
@@ -11,4 +11,6 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "role": primary_role(user) if user else None,
         "navigation": navigation_for(user) if user else (),
+        # Builders' pages show the offline outbox and what it holds.
+        "can_log_work": bool(user) and can(user, Capability.LOG_WORK),
     }

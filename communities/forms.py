@@ -44,6 +44,10 @@ class GovUKFormMixin:
         self.helper = FormHelper()
         self.helper.form_tag = self.form_tag
         self.helper.form_method = getattr(self, "form_method", "post")
+        if getattr(self, "outbox_kind", None):
+            # With JavaScript, the builder's outbox sends this form (and keeps
+            # it on the phone until the server has it); without, it posts.
+            self.helper.attrs = {"data-outbox-kind": self.outbox_kind}
         layout = self.get_layout()
         if layout is not None:
             self.helper.layout = layout
@@ -237,6 +241,7 @@ class SiteChoiceMixin:
 
 class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
     submit_text = "Save resident"
+    outbox_kind = "resident"
 
     site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
     area = forms.ModelChoiceField(
@@ -269,6 +274,7 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
     one screen."""
 
     submit_text = "Save conversation"
+    outbox_kind = "conversation"
 
     site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
     held_on = _date_field("Date of the conversation", "of the conversation")
@@ -365,6 +371,7 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
 
 class IntroductionForm(GovUKFormMixin, forms.Form):
     submit_text = "Save introduction"
+    outbox_kind = "introduction"
 
     resident = forms.ModelChoiceField(
         label="Who are you introducing",
@@ -479,6 +486,7 @@ class IntroductionChoiceField(forms.ModelMultipleChoiceField):
 
 class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
     submit_text = "Save group"
+    outbox_kind = "group"
 
     name = forms.CharField(label="Name of the group", max_length=200)
     interest = forms.CharField(label="The interest it formed around", max_length=60)

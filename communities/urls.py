@@ -51,6 +51,8 @@ urlpatterns = [
     path("groups/new/", views.GroupCreateView.as_view(), name="group-create"),
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("sites/", views.SiteListView.as_view(), name="site-list"),
+    path("outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("sw.js", views.service_worker, name="service-worker"),
     path(
         "sync/<uuid:device_id>/",
         views.SyncItemView.as_view(),

@@ -4,14 +4,20 @@ through the models' QuerySet methods, scoping through SiteScopedMixin."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, Prefetch
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -750,3 +756,64 @@ def csrf_failure(request, reason=""):
     from django.views.csrf import csrf_failure as default
 
     return default(request, reason)
+
+
+class OutboxView(CapabilityRequiredMixin, TemplateView):
+    """What is waiting to send on this phone (drawn from IndexedDB by the
+    outbox script: the server never sees unsent items)."""
+
+    required_capability = Capability.LOG_WORK
+    template_name = "communities/outbox.html"
+
+
+# The pages a builder needs on the street, kept by the service worker.
+BUILDER_PAGES = (
+    "communities:my-work",
+    "communities:outbox",
+    "communities:conversation-create",
+    "communities:resident-create",
+    "communities:introduction-create",
+    "communities:group-create",
+)
+OFFLINE_STATIC = (
+    "build/abcd.css",
+    "vendor/govuk-frontend/govuk-frontend.min.js",
+    "vendor/idb/idb.js",
+    "abcd/init.js",
+    "abcd/outbox.js",
+    "abcd/favicon.svg",
+)
+
+
+@lru_cache(maxsize=1)
+def _offline_assets() -> tuple[list[str], str]:
+    """The static files' URLs and a version that changes with their content,
+    so a phone picks up new files after a release."""
+    digest = hashlib.sha256()
+    urls = []
+    for path in OFFLINE_STATIC:
+        urls.append(static(path))
+        found = finders.find(path)
+        if found:
+            digest.update(Path(found).read_bytes())
+        digest.update(urls[-1].encode())
+    return urls, digest.hexdigest()[:12]
+
+
+@login_not_required
+def service_worker(request):
+    urls, version = _offline_assets()
+    response = render(
+        request,
+        "communities/sw.js",
+        {
+            "version": version,
+            "static_files": json.dumps(urls),
+            "builder_pages": json.dumps([reverse(name) for name in BUILDER_PAGES]),
+            "outbox_page": reverse("communities:outbox"),
+            "static_url": settings.STATIC_URL,
+        },
+        content_type="application/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

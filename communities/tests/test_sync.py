@@ -254,3 +254,38 @@ def test_a_thousand_items_through_a_client_that_drops_repeats_and_reorders(phone
     assert Conversation.objects.count() == 700
     assert Introduction.objects.count() == 100
     assert SyncConflict.objects.count() == 0
+
+
+def test_the_service_worker_lists_the_builder_pages_and_their_files(client):
+    response = client.get("/communities/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    for path in (
+        "/communities/my-work/",
+        "/communities/conversations/new/",
+        "/communities/residents/new/",
+        "/communities/introductions/new/",
+        "/communities/groups/new/",
+        "/communities/outbox/",
+        "/static/build/abcd.css",
+        "/static/vendor/idb/idb.js",
+        "/static/abcd/outbox.js",
+    ):
+        assert path in body, path
+
+
+def test_builder_forms_are_marked_for_the_outbox_and_still_post(phone, site):
+    for url, kind in (
+        ("/communities/conversations/new/", "conversation"),
+        ("/communities/residents/new/", "resident"),
+        ("/communities/introductions/new/", "introduction"),
+        ("/communities/groups/new/", "group"),
+    ):
+        body = phone.get(url).content.decode()
+        assert f'data-outbox-kind="{kind}"' in body
+        assert 'method="post"' in body  # with no JavaScript, a plain form
+    page = phone.get("/communities/my-work/").content.decode()
+    assert 'id="outbox-status"' in page
+    assert "abcd/outbox.js" in page
