@@ -35,6 +35,9 @@ let dbPromise = null;
 let flushing = null;
 let backoff = 2000;
 let retryTimer = null;
+// Kept up to date by showStatus(), so that a submit handler can decide
+// without waiting (preventDefault() must be called before any await).
+let waitingCount = 0;
 
 function db() {
   if (!dbPromise) {
@@ -215,6 +218,7 @@ export async function showStatus() {
   const all = user ? await items() : [];
   const invalid = all.filter((i) => i.state === "invalid").length;
   const count = all.length;
+  waitingCount = count;
   document.querySelectorAll("[data-outbox-count]").forEach((el) => {
     el.textContent = String(count);
   });
@@ -464,10 +468,11 @@ async function start() {
   if (page) await renderOutboxPage(page);
   // Signing out with items waiting: say what will happen first.
   document.querySelectorAll("form[data-sign-out]").forEach((form) => {
-    form.addEventListener("submit", async (event) => {
-      const count = (await items()).length;
+    form.addEventListener("submit", (event) => {
+      const count = waitingCount;
       if (form.dataset.confirmed === "true" || count === 0) return;
       event.preventDefault();
+      event.stopImmediatePropagation();
       const ok = window.confirm(
         `${count} ${count === 1 ? "item is" : "items are"} still waiting to send. ` +
           "They will stay on this phone and send when you sign in again. Sign out anyway?",
@@ -478,8 +483,10 @@ async function start() {
       }
     });
     // Pages kept for offline use hold residents' details: forget them.
-    form.addEventListener("submit", () => {
-      navigator.serviceWorker?.controller?.postMessage({ type: "signed-out" });
+    form.addEventListener("submit", (event) => {
+      if (!event.defaultPrevented) {
+        navigator.serviceWorker?.controller?.postMessage({ type: "signed-out" });
+      }
     });
   });
   window.addEventListener("online", () => {
