@@ -5,7 +5,7 @@ kept out of the admin: they are reached through the scoped screens."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Area, Organisation, Site, SiteFinance, Tag, User
+from .models import Area, Organisation, Site, SiteFinance, SyncConflict, Tag, User
 
 admin.site.site_header = "abcd administration"
 
@@ -46,3 +46,15 @@ class SiteAdmin(admin.ModelAdmin):
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "key")
     search_fields = ("key",)
+
+
+@admin.register(SyncConflict)
+class SyncConflictAdmin(admin.ModelAdmin):
+    """Items a phone sent under an ID already used for something else: an
+    officer reads the payload, re-enters what is right, and marks it
+    resolved."""
+
+    list_display = ("device_id", "kind", "user", "received_at", "resolved_at")
+    list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter))
+    readonly_fields = ("device_id", "kind", "payload", "user", "received_at")
+    fields = (*readonly_fields, "resolved_at", "resolved_by", "resolution")
