@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from . import geo
@@ -121,6 +121,16 @@ def seed_accounts(*, password: str) -> list[DemoAccount]:
         group, _ = Group.objects.get_or_create(name=account.role.label)
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
+        if account.role == Role.OFFICER and not user.is_staff:
+            # Officers set up sites, funds and wards in the admin.
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    officers, _ = Group.objects.get_or_create(name=Role.OFFICER.label)
+    missing = Permission.objects.filter(
+        content_type__app_label__in=("communities", "assets", "grants", "evaluation")
+    ).exclude(group=officers)
+    if missing.exists():
+        officers.permissions.add(*missing)
     return list(DEMO_ACCOUNTS)
 
 
