@@ -357,7 +357,8 @@ class ResidentQuerySet(ScopedQuerySet):
 
         Computed in the database: each candidate is annotated with
         ``overlap`` (shared tags), ``tier`` (0 same site, 1 same or
-        neighbouring ward, 2 elsewhere) and ``shared`` (the tag keys)."""
+        neighbouring ward) and ``shared`` (the tag names). Residents further
+        away are not suggested."""
         from django.contrib.postgres.aggregates import ArrayAgg
 
         their_tags = ResidentTag.objects.filter(resident=resident).values("tag_id")
@@ -374,8 +375,12 @@ class ResidentQuerySet(ScopedQuerySet):
                 *resident.area.neighbours.values_list("pk", flat=True),
             ]
         shared = models.Q(tags__tag_id__in=their_tags)
+        # Only the same site and the wards nearby: ABCD connects neighbours,
+        # and keeping the candidates local keeps this fast at city scale.
+        nearby = models.Q(site_id=resident.site_id) | models.Q(area_id__in=nearby_wards)
         return (
             self.consented(Consent.Purpose.INTRODUCE)
+            .filter(nearby)
             .filter(shared)
             .exclude(pk=resident.pk)
             .exclude(pk__in=already)

@@ -7,6 +7,7 @@ it finds what it made before and changes nothing.
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -37,9 +38,32 @@ def demo_password() -> tuple[str, str]:
 
 
 class Command(BaseCommand):
-    help = "Load the Gloucester demo data and accounts (idempotent)."
+    help = (
+        "Load the Gloucester demo data and accounts (idempotent); with "
+        "--scale city, also a Leeds-size synthetic programme for the benchmark."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=("demo", "city"),
+            default="demo",
+            help="city adds 33 wards, 11 sites and years of synthetic records.",
+        )
 
     def handle(self, *args, **options):
+        self.seed_demo()
+        if options["scale"] == "city":
+            from communities import city
+
+            started = time.monotonic()
+            self.stdout.write("City scale (synthetic, for the benchmark):")
+            city.seed_city(stdout=self.stdout)
+            self.stdout.write(
+                f"City scale loaded in {time.monotonic() - started:.0f} s."
+            )
+
+    def seed_demo(self):
         wards = communities_demo.seed_wards()
         self.stdout.write(f"Wards: {wards} Gloucester wards with IMD 2019 deciles.")
 
