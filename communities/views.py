@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Prefetch
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -119,6 +119,58 @@ class SortMixin:
         return context
 
 
+class FilteredListView(SortMixin, SiteScopedMixin, ListView):
+    """A staff list: the user's rows, narrowed by the MoJ-style filters
+    (site, ward, interest, dates and a search), sorted and paginated.
+
+    ``filter_lookups`` maps each filter to the lookup it applies; lookups
+    across a many-to-many are matched by id, so no row appears twice."""
+
+    paginate_by = PAGE_SIZE
+    filter_lookups: dict[str, str] = {}
+    many_lookups: frozenset[str] = frozenset()
+
+    @cached_property
+    def filters(self):
+        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
+
+    def search(self, rows, text: str):
+        return rows
+
+    def decorate(self, rows):
+        """select_related, prefetches and annotations for the page."""
+        return rows
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        if self.filters.is_valid():
+            data = self.filters.cleaned_data
+            if data["q"]:
+                rows = self.search(rows, data["q"])
+            for name, lookup in self.filter_lookups.items():
+                value = data.get(name)
+                if not value:
+                    continue
+                if name in self.many_lookups:
+                    matching = self.model.objects.filter(**{lookup: value})
+                    rows = rows.filter(pk__in=matching.values("pk"))
+                else:
+                    rows = rows.filter(**{lookup: value})
+        return self.apply_sort(self.decorate(rows))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = self.filters
+        context["active_filters"] = [
+            (self.filters.fields[name].label, value)
+            for name, value in (
+                self.filters.cleaned_data.items() if self.filters.is_valid() else ()
+            )
+            if value
+        ]
+        return context
+
+
 # The builder's home ---------------------------------------------------------
 
 
@@ -158,10 +210,9 @@ class MyWorkView(CapabilityRequiredMixin, TemplateView):
 # Residents -----------------------------------------------------------------
 
 
-class ResidentListView(SortMixin, SiteScopedMixin, ListView):
+class ResidentListView(FilteredListView):
     model = Resident
     template_name = "communities/resident_list.html"
-    paginate_by = PAGE_SIZE
     sort_fields = {
         "name": "first_name",
         "site": "site__name",
@@ -169,48 +220,25 @@ class ResidentListView(SortMixin, SiteScopedMixin, ListView):
         "added": "created_at",
     }
     default_sort = "name"
+    filter_lookups = {
+        "site": "site",
+        "ward": "area",
+        "interest": "tags__tag",
+        "since": "created_at__date__gte",
+        "until": "created_at__date__lte",
+    }
+    many_lookups = frozenset({"interest"})
 
-    @cached_property
-    def filters(self):
-        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
+    def search(self, rows, text):
+        return rows.search(text)
 
-    def get_queryset(self):
-        residents = super().get_queryset()
-        if self.filters.is_valid():
-            data = self.filters.cleaned_data
-            residents = residents.search(data["q"] or "")
-            if data["site"]:
-                residents = residents.filter(site=data["site"])
-            if data["ward"]:
-                residents = residents.filter(area=data["ward"])
-            if data["interest"]:
-                residents = residents.filter(tags__tag=data["interest"]).distinct()
-            if data["since"]:
-                residents = residents.filter(created_at__date__gte=data["since"])
-            if data["until"]:
-                residents = residents.filter(created_at__date__lte=data["until"])
-        return self.apply_sort(
-            residents.select_related("site", "area").prefetch_related(
-                Prefetch(
-                    "tags",
-                    queryset=ResidentTag.objects.select_related("tag").order_by(
-                        "tag__key"
-                    ),
-                )
+    def decorate(self, rows):
+        return rows.select_related("site", "area").prefetch_related(
+            Prefetch(
+                "tags",
+                queryset=ResidentTag.objects.select_related("tag").order_by("tag__key"),
             )
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filters"] = self.filters
-        context["active_filters"] = [
-            (self.filters.fields[name].label, value)
-            for name, value in (
-                self.filters.cleaned_data.items() if self.filters.is_valid() else ()
-            )
-            if value
-        ]
-        return context
 
 
 class ResidentDetailView(SiteScopedMixin, DetailView):
@@ -422,41 +450,24 @@ class ConversationCreateView(
         return reverse("communities:my-work")
 
 
-class ConversationListView(SortMixin, SiteScopedMixin, ListView):
+class ConversationListView(FilteredListView):
     model = Conversation
     template_name = "communities/conversation_list.html"
-    paginate_by = PAGE_SIZE
     sort_fields = {"date": "held_on", "site": "site__name", "ward": "area__name"}
     default_sort = "-date"
+    filter_lookups = {
+        "site": "site",
+        "ward": "area",
+        "interest": "gifts_discovered",
+        "since": "held_on__gte",
+        "until": "held_on__lte",
+    }
+    many_lookups = frozenset({"interest"})
 
-    @cached_property
-    def filters(self):
-        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
-
-    def get_queryset(self):
-        conversations = super().get_queryset()
-        if self.filters.is_valid():
-            data = self.filters.cleaned_data
-            if data["site"]:
-                conversations = conversations.filter(site=data["site"])
-            if data["ward"]:
-                conversations = conversations.filter(area=data["ward"])
-            if data["interest"]:
-                conversations = conversations.filter(
-                    gifts_discovered=data["interest"]
-                ).distinct()
-            if data["since"]:
-                conversations = conversations.filter(held_on__gte=data["since"])
-            if data["until"]:
-                conversations = conversations.filter(held_on__lte=data["until"])
-        return self.apply_sort(
-            conversations.select_related("site", "area", "builder").annotate(
-                people=Count("residents", distinct=True)
-            )
+    def decorate(self, rows):
+        return rows.select_related("site", "area", "builder").annotate(
+            people=Count("residents", distinct=True)
         )
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "filters": self.filters}
 
 
 # Introductions --------------------------------------------------------------
@@ -516,39 +527,27 @@ class IntroductionCreateView(
         return self.object.resident.get_absolute_url()
 
 
-class IntroductionListView(SortMixin, SiteScopedMixin, ListView):
+class IntroductionListView(FilteredListView):
     model = Introduction
     template_name = "communities/introduction_list.html"
-    paginate_by = PAGE_SIZE
     sort_fields = {"date": "introduced_on", "site": "site__name", "status": "status"}
     default_sort = "-date"
+    filter_lookups = {
+        "site": "site",
+        "ward": "resident__area",
+        "interest": "interest",
+        "since": "introduced_on__gte",
+        "until": "introduced_on__lte",
+    }
 
-    @cached_property
-    def filters(self):
-        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
+    def search(self, rows, text):
+        matching = Resident.objects.search(text).values("pk")
+        return rows.filter(Q(resident__in=matching) | Q(to_resident__in=matching))
 
-    def get_queryset(self):
-        introductions = super().get_queryset()
-        if self.filters.is_valid():
-            data = self.filters.cleaned_data
-            if data["site"]:
-                introductions = introductions.filter(site=data["site"])
-            if data["ward"]:
-                introductions = introductions.filter(resident__area=data["ward"])
-            if data["interest"]:
-                introductions = introductions.filter(interest=data["interest"])
-            if data["since"]:
-                introductions = introductions.filter(introduced_on__gte=data["since"])
-            if data["until"]:
-                introductions = introductions.filter(introduced_on__lte=data["until"])
-        return self.apply_sort(
-            introductions.select_related(
-                "site", "resident", "to_resident", "to_group", "interest", "connector"
-            )
+    def decorate(self, rows):
+        return rows.select_related(
+            "site", "resident", "to_resident", "to_group", "interest", "connector"
         )
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "filters": self.filters}
 
 
 class IntroductionStatusView(SiteScopedMixin, DetailView):
@@ -597,42 +596,27 @@ class GroupCreateView(
         return reverse("communities:group-detail", args=[self.object.pk])
 
 
-class GroupListView(SortMixin, SiteScopedMixin, ListView):
+class GroupListView(FilteredListView):
     model = Group
     template_name = "communities/group_list.html"
-    paginate_by = PAGE_SIZE
     sort_fields = {"name": "name", "founded": "founded_on", "site": "site__name"}
     default_sort = "name"
+    filter_lookups = {
+        "site": "site",
+        "ward": "area",
+        "interest": "interest",
+        "since": "founded_on__gte",
+        "until": "founded_on__lte",
+    }
 
-    @cached_property
-    def filters(self):
-        return ResidentFilterForm(self.request.GET or None, user=self.request.user)
+    def search(self, rows, text):
+        return rows.filter(name__icontains=text)
 
-    def get_queryset(self):
-        groups = super().get_queryset()
-        if self.filters.is_valid():
-            data = self.filters.cleaned_data
-            if data["q"]:
-                groups = groups.filter(name__icontains=data["q"])
-            if data["site"]:
-                groups = groups.filter(site=data["site"])
-            if data["ward"]:
-                groups = groups.filter(area=data["ward"])
-            if data["interest"]:
-                groups = groups.filter(interest=data["interest"])
-            if data["since"]:
-                groups = groups.filter(founded_on__gte=data["since"])
-            if data["until"]:
-                groups = groups.filter(founded_on__lte=data["until"])
-        return self.apply_sort(
-            groups.select_related("site", "area", "interest").annotate(
-                member_count=Count("members", distinct=True),
-                celebration_count=Count("celebrations", distinct=True),
-            )
+    def decorate(self, rows):
+        return rows.select_related("site", "area", "interest").annotate(
+            member_count=Count("members", distinct=True),
+            celebration_count=Count("celebrations", distinct=True),
         )
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "filters": self.filters}
 
 
 class GroupDetailView(SiteScopedMixin, DetailView):
