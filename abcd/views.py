@@ -5,7 +5,7 @@ sign-in and the error pages."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -38,6 +38,15 @@ def healthz(request):
     }
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+@login_not_required
+@never_cache
+@transaction.non_atomic_requests
+def ping(request):
+    """Liveness: the process answers (no database, no broker). /healthz says
+    whether it can do its work."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def role_home(request):

@@ -68,7 +68,9 @@ def ward_square(index: int) -> dict:
 
 
 @transaction.atomic
-def seed_city(scale: CityScale | None = None, *, stdout=None) -> dict[str, int]:
+def seed_city(
+    scale: CityScale | None = None, *, password: str, stdout=None
+) -> dict[str, int]:
     scale = scale or CityScale()
     say = stdout.write if stdout else (lambda _text: None)
     rng = random.Random(33)
@@ -92,7 +94,10 @@ def seed_city(scale: CityScale | None = None, *, stdout=None) -> dict[str, int]:
 
     officer_group, _ = AuthGroup.objects.get_or_create(name=Role.OFFICER.label)
     builder_group, _ = AuthGroup.objects.get_or_create(name=Role.BUILDER.label)
-    officer, _ = User.objects.get_or_create(username="city-officer")
+    officer, created = User.objects.get_or_create(username="city-officer")
+    if created:
+        officer.set_password(password)
+        officer.save(update_fields=["password"])
     officer.groups.add(officer_group)
     sites, builders_by_site = [], {}
     for n in range(scale.sites):
@@ -105,7 +110,12 @@ def seed_city(scale: CityScale | None = None, *, stdout=None) -> dict[str, int]:
             defaults={"host": host, "start_date": start},
         )
         site.areas.set(wards[n * 3 : n * 3 + 3])
-        builder, _ = User.objects.get_or_create(username=f"city-builder-{n + 1:02d}")
+        builder, created = User.objects.get_or_create(
+            username=f"city-builder-{n + 1:02d}"
+        )
+        if created:
+            builder.set_password(password)
+            builder.save(update_fields=["password"])
         builder.groups.add(builder_group)
         site.builders.set([builder])
         builders_by_site[site.pk] = builder.pk

@@ -58,7 +58,12 @@ class Command(BaseCommand):
 
             started = time.monotonic()
             self.stdout.write("City scale (synthetic, for the benchmark):")
-            city.seed_city(stdout=self.stdout)
+            city.seed_city(password=demo_password()[0], stdout=self.stdout)
+            from assets.city import seed_city_assets
+            from grants.city import seed_city_grants
+
+            self.stdout.write(f"{seed_city_assets()} assets.")
+            self.stdout.write(f"{seed_city_grants()} small sparks applications.")
             self.stdout.write(
                 f"City scale loaded in {time.monotonic() - started:.0f} s."
             )

@@ -1,0 +1,284 @@
+"""Drive the running app over HTTP from its own process and time it.
+
+Usage: python bench/drive.py BASE_URL PASSWORD RESIDENT_ID > measurements.json
+
+Only the standard library, so the driver shares nothing with the server
+process: http.client over keep-alive connections, one per thread.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urljoin, urlsplit
+
+sys.path.insert(0, __file__.rsplit("/bench/", 1)[0])
+from bench.pages import (  # noqa: E402
+    ADMIN_CHANGELIST,
+    BARE,
+    BUILDER,
+    BUILDER_PAGE,
+    OFFICER,
+    PAGES,
+)
+
+REPEATS = 60
+WARMUP = 5
+
+
+class Session:
+    """One signed-in browser: a keep-alive connection and its cookies."""
+
+    def __init__(self, base: str):
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.cookies: dict[str, str] = {}
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in range(2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = http.client.HTTPConnection(
+                    self.host, self.port, timeout=60
+                )
+                if attempt:
+                    raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(header)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        return response, data
+
+    def get(self, path, **headers):
+        return self.request("GET", path, headers=headers)
+
+    def sign_in(self, username: str, password: str) -> None:
+        _response, page = self.get("/sign-in/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": token.decode(),
+                "username": username,
+                "password": password,
+            }
+        )
+        response, _ = self.request(
+            "POST",
+            "/sign-in/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://{self.host}:{self.port}/sign-in/",
+            },
+        )
+        if response.status != 302:
+            raise SystemExit(f"could not sign in as {username}: {response.status}")
+
+
+def timed(session: Session, path: str, repeats: int = REPEATS) -> dict:
+    for _ in range(WARMUP):
+        session.get(path)
+    times = []
+    status = None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        response, _ = session.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        status = response.status
+    return {**percentiles(times), "status": status}
+
+
+def percentiles(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2),
+    }
+
+
+def gz_size(response, data: bytes) -> int:
+    if response.getheader("Content-Encoding") == "gzip":
+        return len(data)
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def builder_page_bytes(session: Session) -> dict:
+    """Every byte the builder's logging page loads, compressed: the page, its
+    stylesheet and scripts, and the modules those scripts import."""
+    seen, total, files = set(), 0, []
+    queue = [BUILDER_PAGE]
+    while queue:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        response, data = session.get(path, **{"Accept-Encoding": "gzip"})
+        size = gz_size(response, data)
+        total += size
+        files.append((path, size))
+        text = gzip.decompress(data) if response.getheader("Content-Encoding") == "gzip" else data
+        text = text.decode("utf-8", "replace")
+        if path == BUILDER_PAGE:
+            refs = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js|svg))"', text)
+        elif path.endswith(".js"):
+            refs = [urljoin(path, m) for m in re.findall(r'from\s*"(\.[^"]+)"', text)]
+        else:
+            refs = [
+                urljoin(path, m)
+                for m in re.findall(r'url\("?([^")]+\.(?:svg|png|woff2?))"?\)', text)
+                if not m.startswith("data:")
+            ][:0]  # images in the stylesheet load only when used
+        queue.extend(refs)
+    return {"bytes_gz": total, "files": dict(files)}
+
+
+def builder_submit(base: str, password: str, site: str, workers=16, total=2000) -> dict:
+    sessions = []
+    for _ in range(workers):
+        session = Session(base)
+        session.sign_in(BUILDER, password)
+        session.get(BUILDER_PAGE)
+        sessions.append(session)
+    lock = threading.Lock()
+    times, errors = [], 0
+    per_worker = total // workers
+
+    def work(session: Session):
+        nonlocal errors
+        for _ in range(per_worker):
+            body = json.dumps(
+                {
+                    "kind": "conversation",
+                    "payload": {
+                        "site": site,
+                        "held_on": time.strftime("%Y-%m-%d"),
+                        "what_matters": "benchmark",
+                    },
+                }
+            )
+            started = time.perf_counter()
+            response, _ = session.request(
+                "PUT",
+                f"/communities/sync/{uuid.uuid4()}/",
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-CSRFToken": session.cookies.get("csrftoken", ""),
+                },
+            )
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                times.append(elapsed)
+                if response.status != 201:
+                    errors += 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(work, sessions))
+    wall = time.perf_counter() - started
+    return {
+        **percentiles(times),
+        "per_s": round(len(times) / wall, 1),
+        "errors": errors,
+        "sent": len(times),
+        "concurrency": workers,
+    }
+
+
+def mixed_load(base, password, resident, site, users=50, seconds=60) -> dict:
+    officer_paths = [
+        p.format(resident=resident) for p, _ in PAGES.values()
+    ] + ["/communities/introductions/", "/communities/groups/"]
+    builder_paths = ["/communities/my-work/", BUILDER_PAGE, "/communities/residents/"]
+    lock = threading.Lock()
+    times, errors, requests = [], 0, 0
+    deadline = time.monotonic() + seconds
+
+    def user(n: int):
+        nonlocal errors, requests
+        rng = random.Random(n)
+        session = Session(base)
+        builder = n % 2 == 0
+        session.sign_in(BUILDER if builder else OFFICER, password)
+        while time.monotonic() < deadline:
+            if builder and rng.random() < 0.3:
+                body = json.dumps(
+                    {
+                        "kind": "conversation",
+                        "payload": {"site": site, "held_on": time.strftime("%Y-%m-%d")},
+                    }
+                )
+                started = time.perf_counter()
+                response, _ = session.request(
+                    "PUT",
+                    f"/communities/sync/{uuid.uuid4()}/",
+                    body=body,
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-CSRFToken": session.cookies.get("csrftoken", ""),
+                    },
+                )
+                ok = response.status == 201
+            else:
+                path = rng.choice(builder_paths if builder else officer_paths)
+                started = time.perf_counter()
+                response, _ = session.get(path)
+                ok = response.status == 200
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                times.append(elapsed)
+                requests += 1
+                errors += 0 if ok else 1
+            time.sleep(rng.uniform(0.05, 0.3))  # a person reading, not a loop
+
+    with ThreadPoolExecutor(users) as pool:
+        list(pool.map(user, range(users)))
+    return {
+        "users": users,
+        "seconds": seconds,
+        "requests": requests,
+        "errors": errors,
+        **{k: v for k, v in percentiles(times).items()},
+    }
+
+
+def main():
+    base, password, resident, site = sys.argv[1:5]
+    results = {"pages": {}}
+    officer = Session(base)
+    officer.sign_in(OFFICER, password)
+    for name, (path, _who) in PAGES.items():
+        results["pages"][name] = timed(officer, path.format(resident=resident))
+    response, data = officer.get(PAGES["map_geojson"][0], **{"Accept-Encoding": "gzip"})
+    results["pages"]["map_geojson"]["bytes_gz"] = gz_size(response, data)
+    results["bare_view"] = timed(officer, BARE)
+    results["admin_changelist"] = timed(officer, ADMIN_CHANGELIST)
+    builder = Session(base)
+    builder.sign_in(BUILDER, password)
+    results["builder_page"] = builder_page_bytes(builder)
+    results["builder_submit"] = builder_submit(base, password, site)
+    results["load"] = mixed_load(base, password, resident, site)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

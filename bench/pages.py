@@ -1,0 +1,15 @@
+"""The pages the benchmark times, shared by the driver and the query count."""
+
+PAGES = {
+    # name: (path, who)
+    "dashboard": ("/evaluation/dashboard/", "officer"),
+    "resident_list": ("/communities/residents/", "officer"),
+    "resident_detail": ("/communities/residents/{resident}/", "officer"),
+    "map_geojson": ("/assets/map/assets.geojson", "officer"),
+    "grant_queue": ("/grants/review/", "officer"),
+}
+BARE = "/ping"
+ADMIN_CHANGELIST = "/admin/communities/resident/"
+BUILDER_PAGE = "/communities/conversations/new/"
+OFFICER = "city-officer"
+BUILDER = "city-builder-01"
