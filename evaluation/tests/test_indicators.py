@@ -59,7 +59,10 @@ def world():
     }
 
 
-def measure(code: str, scope=Scope()) -> Measure:
+PROGRAMME = Scope()
+
+
+def measure(code: str, scope=PROGRAMME) -> Measure:
     return indicators.compute(
         Indicator.objects.select_related("outcome", "question").get(code=code),
         scope,
@@ -68,7 +71,7 @@ def measure(code: str, scope=Scope()) -> Measure:
     )
 
 
-def value(code: str, scope=Scope()):
+def value(code: str, scope=PROGRAMME):
     return measure(code, scope).value
 
 
@@ -234,11 +237,11 @@ def test_assets_mapped_by_category_at_the_end_of_the_month(world):
 def test_survey_averages_and_cohesion_agreement(world):
     question = CohesionQuestion.objects.get(text="I know my neighbours' names")
 
-    def survey(swemwbs, life, agree, area=None, when=day(15)):
+    def survey(swemwbs, life, agree, area=None, when=None):
         services.survey_response_record(
             area=area or world["a"],
             wave="baseline",
-            completed_on=when,
+            completed_on=when or day(15),
             swemwbs=swemwbs,
             ons4={"life_satisfaction": life},
             cohesion={question.pk: agree},

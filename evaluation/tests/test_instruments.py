@@ -31,13 +31,13 @@ def test_swemwbs_raw_total_is_the_sum_of_seven_answers():
     "answers", [[3] * 6, [3] * 8, [0, 3, 3, 3, 3, 3, 3], [6, 3, 3, 3, 3, 3, 3]]
 )
 def test_swemwbs_refuses_anything_but_seven_answers_from_1_to_5(answers):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="seven answers"):
         instruments.swemwbs_raw(answers)
 
 
 @pytest.mark.parametrize("raw", [6, 36])
 def test_swemwbs_metric_refuses_raw_totals_outside_7_to_35(raw):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="from 7 to 35"):
         instruments.swemwbs_metric(raw)
 
 
@@ -76,5 +76,5 @@ def test_ons4_answers_fall_in_ons_bands(key, score, band):
     ("key", "score"), [("anxiety", 11), ("happiness", -1), ("mood", 5)]
 )
 def test_ons4_band_refuses_bad_answers(key, score):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ONS4"):
         instruments.ons4_band(key, score)

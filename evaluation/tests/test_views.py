@@ -56,7 +56,7 @@ def _programme(size: int):
     builder = UserFactory(role=Role.BUILDER)
     outcome = Outcome.objects.first()
     today = timezone.localdate()
-    for n in range(size):
+    for _ in range(size):
         ward = WardFactory()
         site = SiteFactory(areas=[ward], builders=[builder])
         Conversation.objects.create(
