@@ -166,6 +166,7 @@ class SurveyForm(GovUKFormMixin, forms.Form):
     def __init__(self, *args, staff: bool = False, **kwargs):
         self.staff = staff
         self.questions = list(CohesionQuestion.objects.active())
+        self.submit_text = "Save survey" if staff else "Send answers"
         super().__init__(*args, **kwargs)
         if staff:
             self.fields["area"] = forms.ModelChoiceField(
@@ -199,7 +200,6 @@ class SurveyForm(GovUKFormMixin, forms.Form):
         for question in self.questions:
             self.fields[f"cohesion_{question.pk}"] = _choice(question.text, AGREEMENT)
         self.helper.layout = self.get_layout()
-        self.submit_text = "Save survey" if staff else "Send answers"
 
     def get_layout(self):
         if not hasattr(self, "questions"):
