@@ -2,10 +2,7 @@
 phone), the survey residents answer through a link, the survey staff type
 in, and cabinet's reports page. axe checks every page."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,13 +17,9 @@ from .conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-framework = importlib.import_module("evaluation.migrations.0002_seed_leeds_framework")
-
-
-@pytest.fixture(autouse=True)
-def leeds_framework():
-    # A transactional test empties the tables, the migration's seed included.
-    framework.seed(apps, None)
+# evaluation/tests/conftest.py seeds Leeds' framework for every test; a
+# browser test, which starts from empty tables, needs it too.
+from evaluation.tests.conftest import leeds_framework  # noqa: F401
 
 
 def fits_a_phone(page):

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from communities.suppression import FEWER_THAN, is_suppressed
 from grants.models import Application, Award
 
-from . import charts, indicators
+from . import charts, indicators, instruments
 from .models import CohesionAnswer, Indicator, Snapshot, Story, SurveyResponse
 
 TREND_MONTHS = 12
@@ -63,6 +63,20 @@ class Row:
     @property
     def previous(self) -> Point | None:
         return self.points[-2] if len(self.points) > 1 else None
+
+    @property
+    def latest_known(self) -> Point | None:
+        """The most recent month with a figure: surveys happen in waves, so
+        this month may have none yet."""
+        return next((p for p in reversed(self.points) if p.value is not None), None)
+
+    @property
+    def before_latest_known(self) -> Point | None:
+        latest = self.latest_known
+        if latest is None:
+            return None
+        index = self.points.index(latest)
+        return self.points[index - 1] if index else None
 
     @property
     def chart(self):
@@ -158,7 +172,8 @@ def recent_stories(*, site=None, area=None, limit: int = 5):
 def survey_comparison() -> list[dict]:
     """Baseline against follow-up in each ward: how many answered, the
     average SWEMWBS metric score, each ONS4 average (never added together)
-    and the share agreeing with each cohesion question. Two queries."""
+    ONS's bands for each ONS4 answer, and the share agreeing with each
+    cohesion question. Three queries."""
     rows = (
         SurveyResponse.objects.values("area", "area__name", "wave")
         .annotate(
@@ -179,12 +194,28 @@ def survey_comparison() -> list[dict]:
         .annotate(n=Count("pk"), agree=Count("pk", filter=Q(answer__gte=4)))
         .order_by()
     }
+    bands: dict[tuple, dict] = {}
+    for response in SurveyResponse.objects.values(
+        "area", "wave", *instruments.ONS4_KEYS
+    ).order_by():
+        for key in instruments.ONS4_KEYS:
+            if response[key] is None:
+                continue
+            counts = bands.setdefault(
+                (response["area"], response["wave"], key),
+                dict.fromkeys(instruments.ons4_bands(key), 0),
+            )
+            counts[instruments.ons4_band(key, response[key])] += 1
     wards: dict[int, dict] = {}
     for row in rows:
         ward = wards.setdefault(
             row["area"], {"name": row["area__name"], "area": row["area"], "waves": {}}
         )
         ward["waves"][row["wave"]] = row
+        row["bands"] = {
+            key: bands.get((row["area"], row["wave"], key), {})
+            for key in instruments.ONS4_KEYS
+        }
     for (area, wave, question), answer in agreement.items():
         if area in wards and wave in wards[area]["waves"]:
             wards[area]["waves"][wave].setdefault("agree", {})[question] = round(

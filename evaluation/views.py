@@ -232,7 +232,15 @@ class SurveysView(CapabilityRequiredMixin, TemplateView):
         context.update(
             wards=reads.survey_comparison(),
             questions=list(CohesionQuestion.objects.all()),
-            ons4=instruments.ons4_questions(),
+            ons4=[
+                {"key": key, "label": label}
+                for key, label in (
+                    ("life_satisfaction", "life satisfaction"),
+                    ("worthwhile", "worthwhile"),
+                    ("happiness", "happiness"),
+                    ("anxiety", "anxiety"),
+                )
+            ],
             bands={key: instruments.ons4_bands(key) for key in instruments.ONS4_KEYS},
         )
         return context
