@@ -147,6 +147,19 @@ STORIES = (
 )
 
 
+def seed_framework() -> None:
+    """Leeds' outcomes, indicators and cohesion questions, as the data
+    migration seeds them (nothing is added twice), in case the tables were
+    emptied since."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("evaluation.migrations.0002_seed_leeds_framework").seed(
+        apps, None
+    )
+
+
 def _rng() -> random.Random:
     return random.Random(20261123)
 

@@ -71,6 +71,7 @@ class Command(BaseCommand):
             f"applications ({grants['new']} new)."
         )
 
+        evaluation_demo.seed_framework()
         surveys = evaluation_demo.seed_surveys()
         stories = evaluation_demo.seed_stories()
         months = evaluation_demo.seed_snapshots()
