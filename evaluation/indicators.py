@@ -3,12 +3,14 @@
 The snapshot service, the dashboard and the reports all use this module, so
 a figure is defined once and computed the same way everywhere. Each
 indicator has a code, a plain-English definition (shown wherever the figure
-appears), a kind, a unit, and a function over a scope (the whole programme,
-one site or one ward) and a month: ``compute(scope, start, end)`` returns
-``Measure(value, base)``, where ``base`` is how many people or records the
-figure rests on (what small-number suppression tests).
+appears), a kind, a unit, and a computation over a month for every scope
+(the whole programme, each site and each ward): ``compute_all(start, end)``
+returns a ``Measure(value, base)`` per scope, where ``base`` is how many
+people or records the figure rests on (what small-number suppression tests).
 
-Months are half-open: ``start <= day < end``.
+Each computation works out a month for every scope at once (a few grouped
+queries, not one per site and ward), so the nightly snapshots stay quick as
+sites and wards are added. Months are half-open: ``start <= day < end``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from communities.models import (
     Conversation,
     Group,
     Introduction,
-    Resident,
 )
 from grants.models import Application, Award
 
@@ -51,11 +52,26 @@ class Scope:
             return str(self.area)
         return "The whole programme"
 
+    @property
+    def key(self) -> tuple[str, int | None]:
+        if self.site is not None:
+            return ("site", self.site.pk)
+        if self.area is not None:
+            return ("area", self.area.pk)
+        return ALL
+
 
 @dataclass(frozen=True)
 class Measure:
     value: Decimal | None
     base: int
+
+
+# A computation returns a Measure for every scope that has one, keyed
+# ("all", None), ("site", id) or ("area", id); a scope missing from the
+# results has nothing to count (0 for a count, no value for an average).
+ALL = ("all", None)
+Results = dict[tuple[str, int | None], Measure]
 
 
 @dataclass(frozen=True)
@@ -64,10 +80,21 @@ class Spec:
     kind: str
     unit: str  # "count", "pounds", "percent" or "score"
     definition: str
-    compute: Callable[[Scope, datetime.date, datetime.date], Measure]
+    compute_all: Callable[[datetime.date, datetime.date], Results]
     # Survey averages are suppressed when too few people answered; counts
     # are suppressed on their own value.
     suppress_on: str = "value"
+
+    @property
+    def empty(self) -> Measure:
+        if self.unit == "count":
+            return Measure(Decimal(0), 0)
+        if self.unit == "pounds":
+            return Measure(Decimal("0.00"), 0)
+        return Measure(None, 0)
+
+    def compute(self, scope: Scope, start, end) -> Measure:
+        return self.compute_all(start, end).get(scope.key, self.empty)
 
 
 def _count(n: int) -> Measure:
@@ -80,141 +107,142 @@ def _round(value) -> Decimal | None:
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def _grouped(rows, *, site: str, area: str, **aggregates) -> dict[tuple, dict]:
+    """The aggregates over ``rows`` for the programme, then grouped by the
+    site path and by the ward path: three queries whatever the number of
+    sites and wards."""
+    out = {ALL: rows.aggregate(**aggregates)}
+    for kind, path in (("site", site), ("area", area)):
+        for row in rows.order_by().values(path).annotate(**aggregates):
+            if row[path] is not None:
+                out[(kind, row[path])] = row
+    return out
+
+
+def _counted(rows, *, site: str, area: str, distinct: str = "pk") -> Results:
+    grouped = _grouped(rows, site=site, area=area, n=Count(distinct, distinct=True))
+    return {key: _count(row["n"]) for key, row in grouped.items()}
+
+
+def _people(triples) -> Results:
+    """Distinct people from (site, person, ward) triples, per scope."""
+    sets: dict[tuple, set] = {ALL: set()}
+    for site, person, ward in triples:
+        sets[ALL].add(person)
+        if site is not None:
+            sets.setdefault(("site", site), set()).add(person)
+        if ward is not None:
+            sets.setdefault(("area", ward), set()).add(person)
+    return {key: _count(len(people)) for key, people in sets.items()}
+
+
 # Computed from records ------------------------------------------------------
 
 
-def _conversations(scope: Scope, start, end) -> Measure:
-    rows = Conversation.objects.filter(held_on__gte=start, held_on__lt=end)
-    if scope.site is not None:
-        rows = rows.filter(site=scope.site)
-    if scope.area is not None:
-        rows = rows.filter(area=scope.area)
-    return _count(rows.count())
+def _in_month(field: str, start, end) -> dict:
+    return {f"{field}__gte": start, f"{field}__lt": end}
 
 
-def _residents_met(scope: Scope, start, end) -> Measure:
-    rows = Resident.objects.filter(
-        conversations__held_on__gte=start, conversations__held_on__lt=end
+def _conversations(start, end) -> Results:
+    rows = Conversation.objects.filter(**_in_month("held_on", start, end))
+    return _counted(rows, site="site", area="area")
+
+
+def _residents_met(start, end) -> Results:
+    # For a site: met in the site's conversations; for a ward: living there.
+    return _people(
+        Conversation.residents.through.objects.filter(
+            **_in_month("conversation__held_on", start, end)
+        ).values_list("conversation__site", "resident", "resident__area")
     )
-    if scope.site is not None:
-        rows = rows.filter(conversations__site=scope.site)
-    if scope.area is not None:
-        rows = rows.filter(area=scope.area)
-    return _count(rows.distinct().count())
 
 
-def _introductions(scope: Scope, start, end):
-    rows = Introduction.objects.open().filter(
-        introduced_on__gte=start, introduced_on__lt=end
+def _month_introductions(start, end):
+    return Introduction.objects.open().filter(**_in_month("introduced_on", start, end))
+
+
+def _residents_introduced(start, end) -> Results:
+    rows = _month_introductions(start, end)
+    return _people(
+        [
+            *rows.values_list("site", "resident", "resident__area"),
+            *rows.filter(to_resident__isnull=False).values_list(
+                "site", "to_resident", "to_resident__area"
+            ),
+        ]
     )
-    if scope.site is not None:
-        rows = rows.filter(site=scope.site)
-    if scope.area is not None:
-        rows = rows.filter(resident__area=scope.area)
-    return rows
-
-
-def _residents_introduced(scope: Scope, start, end) -> Measure:
-    introductions = Introduction.objects.open().filter(
-        introduced_on__gte=start, introduced_on__lt=end
-    )
-    if scope.site is not None:
-        introductions = introductions.filter(site=scope.site)
-    rows = Resident.objects.filter(
-        Q(pk__in=introductions.values("resident"))
-        | Q(
-            pk__in=introductions.filter(to_resident__isnull=False).values("to_resident")
-        )
-    )
-    if scope.area is not None:
-        rows = rows.filter(area=scope.area)
-    return _count(rows.count())
 
 
 def _introductions_by(made_by: str):
-    def compute(scope: Scope, start, end) -> Measure:
-        return _count(_introductions(scope, start, end).filter(made_by=made_by).count())
+    def compute(start, end) -> Results:
+        rows = _month_introductions(start, end).filter(made_by=made_by)
+        return _counted(rows, site="site", area="resident__area")
 
     return compute
 
 
-def _introductions_across_wards(scope: Scope, start, end) -> Measure:
+def _introductions_across_wards(start, end) -> Results:
     rows = (
-        Introduction.objects.open()
-        .filter(
-            introduced_on__gte=start,
-            introduced_on__lt=end,
-            resident__area__isnull=False,
-            to_resident__area__isnull=False,
-        )
+        _month_introductions(start, end)
+        .filter(resident__area__isnull=False, to_resident__area__isnull=False)
         .exclude(resident__area=F("to_resident__area"))
     )
-    if scope.site is not None:
-        rows = rows.filter(site=scope.site)
-    if scope.area is not None:
-        rows = rows.filter(
-            Q(resident__area=scope.area) | Q(to_resident__area=scope.area)
-        )
-    return _count(rows.count())
+    results = _counted(rows, site="site", area="resident__area")
+    # For a ward, either resident living there (never both: different wards).
+    for key, measure in _counted(rows, site="site", area="to_resident__area").items():
+        if key[0] == "area":
+            before = results.get(key, Measure(Decimal(0), 0)).base
+            results[key] = _count(before + measure.base)
+    return results
 
 
-def _groups_formed(scope: Scope, start, end) -> Measure:
-    rows = Group.objects.filter(founded_on__gte=start, founded_on__lt=end)
-    if scope.site is not None:
-        rows = rows.filter(site=scope.site)
-    if scope.area is not None:
-        rows = rows.filter(area=scope.area)
-    return _count(rows.count())
+def _groups_formed(start, end) -> Results:
+    rows = Group.objects.filter(**_in_month("founded_on", start, end))
+    return _counted(rows, site="site", area="area")
 
 
-def _celebrations(scope: Scope, start, end) -> Measure:
-    rows = CelebrationEvent.objects.filter(held_on__gte=start, held_on__lt=end)
-    if scope.site is not None:
-        rows = rows.filter(group__site=scope.site)
-    if scope.area is not None:
-        rows = rows.filter(group__area=scope.area)
-    return _count(rows.count())
+def _celebrations(start, end) -> Results:
+    rows = CelebrationEvent.objects.filter(**_in_month("held_on", start, end))
+    return _counted(rows, site="group__site", area="group__area")
 
 
-def _active_connectors(scope: Scope, start, end) -> Measure:
-    made = Introduction.objects.open().filter(
-        introduced_on__gte=start,
-        introduced_on__lt=end,
-        made_by=Introduction.MadeBy.CONNECTOR,
+def _active_connectors(start, end) -> Results:
+    return _people(
+        _month_introductions(start, end)
+        .filter(made_by=Introduction.MadeBy.CONNECTOR, connector__is_connector=True)
+        .values_list("connector__site", "connector", "connector__area")
     )
-    rows = Resident.objects.connectors().filter(pk__in=made.values("connector"))
-    if scope.site is not None:
-        rows = rows.filter(site=scope.site)
-    if scope.area is not None:
-        rows = rows.filter(area=scope.area)
-    return _count(rows.count())
 
 
-def _awards(scope: Scope, start, end):
-    rows = Award.objects.current().filter(awarded_on__gte=start, awarded_on__lt=end)
-    if scope.site is not None:
-        rows = rows.filter(fund__site=scope.site)
-    if scope.area is not None:
-        rows = rows.filter(application__area=scope.area)
-    return rows
+def _awards(start, end):
+    return Award.objects.current().filter(**_in_month("awarded_on", start, end))
 
 
-def _sparks_count(scope: Scope, start, end) -> Measure:
-    return _count(_awards(scope, start, end).count())
+def _sparks_count(start, end) -> Results:
+    return _counted(_awards(start, end), site="fund__site", area="application__area")
 
 
-def _sparks_amount(scope: Scope, start, end) -> Measure:
-    totals = _awards(scope, start, end).aggregate(
-        n=Count("pk"), total=Coalesce(Sum("amount"), Decimal(0))
+def _sparks_amount(start, end) -> Results:
+    grouped = _grouped(
+        _awards(start, end),
+        site="fund__site",
+        area="application__area",
+        n=Count("pk"),
+        total=Coalesce(Sum("amount"), Decimal(0)),
     )
-    return Measure(_round(totals["total"]), totals["n"])
+    return {
+        key: Measure(_round(row["total"]), row["n"]) for key, row in grouped.items()
+    }
 
 
 RESIDENT_LED = (Application.ApplicantType.INDIVIDUAL, Application.ApplicantType.GROUP)
 
 
-def _resident_led_share(scope: Scope, start, end) -> Measure:
-    totals = _awards(scope, start, end).aggregate(
+def _resident_led_share(start, end) -> Results:
+    grouped = _grouped(
+        _awards(start, end),
+        site="fund__site",
+        area="application__area",
         n=Count("pk"),
         total=Coalesce(Sum("amount"), Decimal(0)),
         led=Coalesce(
@@ -222,22 +250,20 @@ def _resident_led_share(scope: Scope, start, end) -> Measure:
             Decimal(0),
         ),
     )
-    if not totals["total"]:
-        return Measure(None, 0)
-    return Measure(_round(100 * totals["led"] / totals["total"]), totals["n"])
+    return {
+        key: Measure(_round(100 * row["led"] / row["total"]), row["n"])
+        for key, row in grouped.items()
+        if row["total"]
+    }
 
 
 def _assets_in(category: str):
-    def compute(scope: Scope, start, end) -> Measure:
+    def compute(start, end) -> Results:
         rows = Asset.objects.active().filter(
-            category=category,
-            created_at__date__lt=end,
+            category=category, created_at__date__lt=end
         )
-        if scope.site is not None:
-            rows = rows.filter(area__in=scope.site.areas.all())
-        if scope.area is not None:
-            rows = rows.filter(area=scope.area)
-        return _count(rows.count())
+        # A site counts the assets in the wards it works.
+        return _counted(rows, site="area__sites", area="area")
 
     return compute
 
@@ -245,30 +271,45 @@ def _assets_in(category: str):
 # From surveys ---------------------------------------------------------------
 
 
-def _responses(scope: Scope, start, end):
-    return SurveyResponse.objects.in_scope(site=scope.site, area=scope.area).filter(
-        completed_on__gte=start, completed_on__lt=end
-    )
+def _responses(start, end):
+    return SurveyResponse.objects.filter(**_in_month("completed_on", start, end))
 
 
 def _mean_of(field: str):
-    def compute(scope: Scope, start, end) -> Measure:
-        rows = _responses(scope, start, end).filter(**{f"{field}__isnull": False})
-        totals = rows.aggregate(n=Count("pk"), mean=Avg(field))
-        return Measure(_round(totals["mean"]), totals["n"])
+    def compute(start, end) -> Results:
+        grouped = _grouped(
+            _responses(start, end).filter(**{f"{field}__isnull": False}),
+            site="site",
+            area="area",
+            n=Count("pk"),
+            mean=Avg(field),
+        )
+        return {
+            key: Measure(_round(row["mean"]), row["n"])
+            for key, row in grouped.items()
+            if row["n"]
+        }
 
     return compute
 
 
 def _agreeing(question_id: int):
-    def compute(scope: Scope, start, end) -> Measure:
-        answers = CohesionAnswer.objects.filter(
-            question_id=question_id,
-            response__in=_responses(scope, start, end),
-        ).aggregate(n=Count("pk"), agree=Count("pk", filter=Q(answer__gte=AGREE)))
-        if not answers["n"]:
-            return Measure(None, 0)
-        return Measure(_round(100 * answers["agree"] / answers["n"]), answers["n"])
+    def compute(start, end) -> Results:
+        grouped = _grouped(
+            CohesionAnswer.objects.filter(
+                question_id=question_id,
+                **_in_month("response__completed_on", start, end),
+            ),
+            site="response__site",
+            area="response__area",
+            n=Count("pk"),
+            agree=Count("pk", filter=Q(answer__gte=AGREE)),
+        )
+        return {
+            key: Measure(_round(100 * row["agree"] / row["n"]), row["n"])
+            for key, row in grouped.items()
+            if row["n"]
+        }
 
     return compute
 
@@ -277,11 +318,11 @@ def _agreeing(question_id: int):
 
 
 def _stories_for(outcome_id: int):
-    def compute(scope: Scope, start, end) -> Measure:
-        rows = Story.objects.in_scope(site=scope.site, area=scope.area).filter(
-            outcomes=outcome_id, told_on__gte=start, told_on__lt=end
+    def compute(start, end) -> Results:
+        rows = Story.objects.filter(
+            outcomes=outcome_id, **_in_month("told_on", start, end)
         )
-        return _count(rows.count())
+        return _counted(rows, site="site", area="area")
 
     return compute
 
@@ -481,6 +522,7 @@ def spec_for(indicator: Indicator) -> Spec:
 
 
 def compute(indicator: Indicator, scope: Scope, start, end) -> Measure:
+    """One indicator's figure for one scope and month."""
     return spec_for(indicator).compute(scope, start, end)
 
 

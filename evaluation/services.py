@@ -69,10 +69,13 @@ def snapshot_compute(
         if indicator_set is not None
         else Indicator.objects.select_related("outcome", "question")
     )
+    scopes = _scopes()
     rows = []
-    for scope in _scopes():
-        for indicator in chosen:
-            measure = indicators.compute(indicator, scope, start, end)
+    for indicator in chosen:
+        spec = indicator.spec
+        results = spec.compute_all(start, end)
+        for scope in scopes:
+            measure = results.get(scope.key, spec.empty)
             rows.append(
                 Snapshot(
                     indicator=indicator,
