@@ -47,3 +47,35 @@ def test_the_snapshots_are_scheduled_nightly():
     entry = app.conf.beat_schedule["evaluation-snapshots"]
     assert entry["task"] == "evaluation.tasks.compute_snapshots"
     assert entry["schedule"].hour == {2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_computes_the_snapshots_through_redis():
+    """The nightly path as it runs in production: beat's message goes
+    through Redis to a worker, which writes the snapshots."""
+    from celery.contrib.testing.worker import start_worker
+
+    builder = UserFactory(role=Role.BUILDER)
+    site = SiteFactory(areas=[WardFactory()], builders=[builder])
+    Conversation.objects.create(
+        builder=builder, site=site, held_on=timezone.localdate()
+    )
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app, perform_ping_check=False, pool="solo", shutdown_timeout=10
+        ):
+            result = tasks.compute_snapshots.delay(timezone.localdate().isoformat())
+            stored = result.get(timeout=60)
+    finally:
+        app.conf.task_always_eager = True
+
+    assert stored == Indicator.objects.count() * 3
+    this_month = indicators.month_start(timezone.localdate())
+    assert (
+        Snapshot.objects.programme()
+        .get(indicator__code="conversations", month=this_month)
+        .value
+        == 1
+    )
