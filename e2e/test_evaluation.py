@@ -138,3 +138,52 @@ def test_cabinet_reads_the_reports_with_small_numbers_suppressed(
     page.axe()
     expect(page.get_by_text("The bench that started a walking group")).to_be_visible()
     expect(page.locator("main")).to_contain_text("fewer than 5")
+
+
+def test_an_officers_evaluation_pages_fit_a_phone(phone_page, live_server, programme):
+    page = phone_page
+    ward = programme.areas.first()
+    for wave in ("baseline", "follow_up"):
+        services.survey_response_record(
+            area=ward,
+            wave=wave,
+            completed_on=timezone.localdate(),
+            swemwbs=[3] * 7,
+            ons4={"life_satisfaction": 6, "anxiety": 3},
+            cohesion={},
+        )
+    UserFactory(role=Role.OFFICER, username="olive")
+    sign_in(page, live_server, "olive")
+    page.axe()
+    for path, heading in (
+        ("/evaluation/framework/", "Outcomes and indicators"),
+        ("/evaluation/surveys/", "Surveys: baseline and follow-up"),
+        ("/evaluation/surveys/link/", "Make a survey link"),
+        ("/evaluation/stories/", "Stories"),
+        ("/evaluation/stories/new/", "Add a story"),
+        ("/evaluation/reports/", "Reports"),
+    ):
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        page.axe()
+        fits_a_phone(page)
+
+    page.goto(live_server.url + "/evaluation/stories/")
+    page.get_by_role("link", name="The bench that started a walking group").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "The bench that started a walking group"
+    )
+    page.axe()
+    fits_a_phone(page)
+    page.get_by_role("button", name="Take out of reports").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "no longer in reports"
+    )
+    page.axe()
+
+    page.goto(live_server.url + "/evaluation/surveys/link/")
+    page.get_by_label("Ward").select_option(label="Matson")
+    page.get_by_label("Baseline", exact=True).check()
+    page.get_by_role("button", name="Make a link").click()
+    expect(page.locator("#survey-link")).to_contain_text("/evaluation/survey/")
+    page.axe()
