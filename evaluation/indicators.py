@@ -345,7 +345,8 @@ SPECS: dict[str, Spec] = {
             RECORDS,
             "count",
             "Conversations Community Builders logged as held in the month, "
-            "including ones with no resident named.",
+            "including ones with no resident named. For a ward, conversations "
+            "logged as held there.",
             _conversations,
         ),
         Spec(
@@ -353,7 +354,8 @@ SPECS: dict[str, Spec] = {
             RECORDS,
             "count",
             "Different residents named in at least one conversation held in "
-            "the month (each resident counted once).",
+            "the month (each resident counted once). For a site, residents "
+            "met in its conversations; for a ward, residents who live there.",
             _residents_met,
         ),
         Spec(
@@ -362,7 +364,8 @@ SPECS: dict[str, Spec] = {
             "count",
             "Different residents who made or received at least one "
             "introduction in the month, either side of it; introductions that "
-            "didn't happen are left out.",
+            "didn't happen are left out. For a site, its introductions; for a "
+            "ward, residents who live there.",
             _residents_introduced,
         ),
         Spec(
@@ -371,7 +374,7 @@ SPECS: dict[str, Spec] = {
             "count",
             "Introductions a Community Builder made in the month, to another "
             "resident or to a group; introductions that didn't happen are "
-            "left out.",
+            "left out. For a ward, introductions of residents who live there.",
             _introductions_by(Introduction.MadeBy.BUILDER),
         ),
         Spec(
@@ -380,7 +383,7 @@ SPECS: dict[str, Spec] = {
             "count",
             "Introductions a Community Connector made in the month, to another "
             "resident or to a group; introductions that didn't happen are "
-            "left out.",
+            "left out. For a ward, introductions of residents who live there.",
             _introductions_by(Introduction.MadeBy.CONNECTOR),
         ),
         Spec(
@@ -412,7 +415,8 @@ SPECS: dict[str, Spec] = {
             RECORDS,
             "count",
             "Community Connectors who made at least one introduction in the "
-            "month (each counted once).",
+            "month (each counted once). For a site or a ward, connectors "
+            "recorded by that site or living in that ward.",
             _active_connectors,
         ),
         Spec(
@@ -420,7 +424,8 @@ SPECS: dict[str, Spec] = {
             RECORDS,
             "count",
             "Small sparks grants awarded in the month; grants later withdrawn "
-            "are left out.",
+            "are left out. For a site, grants from its funds; for a ward, "
+            "grants for ideas there.",
             _sparks_count,
         ),
         Spec(
@@ -428,7 +433,8 @@ SPECS: dict[str, Spec] = {
             RECORDS,
             "pounds",
             "Money awarded as small sparks grants in the month, in pounds; "
-            "grants later withdrawn are left out.",
+            "grants later withdrawn are left out. For a site, grants from its "
+            "funds; for a ward, grants for ideas there.",
             _sparks_amount,
             suppress_on="base",
         ),
@@ -448,7 +454,8 @@ SPECS: dict[str, Spec] = {
                 RECORDS,
                 "count",
                 f"Active assets in the category “{label}” on the asset map at "
-                "the end of the month (closed assets are left out).",
+                "the end of the month (closed assets are left out). For a "
+                "site, the assets in the wards it works.",
                 _assets_in(value),
             )
             for value, label in ASSET_CATEGORIES
