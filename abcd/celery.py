@@ -22,4 +22,10 @@ app.conf.beat_schedule = {
         "task": "abcd.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # Nightly at 02:15: this month's (and last month's) indicator snapshots.
+    # https://crontab.guru/#15_2_*_*_*
+    "evaluation-snapshots": {
+        "task": "evaluation.tasks.compute_snapshots",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }

@@ -26,6 +26,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from communities.access import CapabilityRequiredMixin, capability_required
 from communities.models import Area
 from communities.roles import Capability, can
+from communities.suppression import SUPPRESSION_THRESHOLD
 
 from . import exports, importing, mapdata, openreferral, services, tasks
 from .forms import (
@@ -44,8 +45,9 @@ from .models import (
 )
 
 # On the public map a gift held by fewer residents than this in a ward is
-# left out: a count of one or two can point at a neighbour.
-PUBLIC_GIFT_MINIMUM = 3
+# left out: a small count can point at a neighbour. The threshold is the
+# product's one small-number rule.
+PUBLIC_GIFT_MINIMUM = SUPPRESSION_THRESHOLD
 TABLE_PAGE_SIZE = 50
 
 

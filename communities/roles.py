@@ -39,6 +39,10 @@ class Capability(enum.Enum):
     # Assets: import from CSV and export everything, staff-only included.
     MANAGE_ASSET_DATA = "manage_asset_data"
     MANAGE_GRANTS = "manage_grants"
+    # Evaluation: outcomes, indicators, cohesion questions, stories, links.
+    MANAGE_EVALUATION = "manage_evaluation"
+    # Evaluation: type in a resident's paper survey.
+    ENTER_SURVEYS = "enter_surveys"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -49,6 +53,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.MAP_ASSETS: frozenset({Role.BUILDER, Role.OFFICER}),
     Capability.MANAGE_ASSET_DATA: frozenset({Role.OFFICER}),
     Capability.MANAGE_GRANTS: frozenset({Role.OFFICER}),
+    Capability.MANAGE_EVALUATION: frozenset({Role.OFFICER}),
+    Capability.ENTER_SURVEYS: frozenset({Role.BUILDER, Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).
@@ -71,6 +77,8 @@ NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
         ("Asset map", "assets:map"),
         ("Applications", "grants:review-queue"),
         ("Funds", "grants:fund-list"),
+        ("Stories", "evaluation:story-list"),
+        ("Surveys", "evaluation:surveys"),
         ("Reports", "evaluation:reports"),
     ),
     Role.BUILDER: (
@@ -78,6 +86,7 @@ NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
         ("Residents", "communities:resident-list"),
         ("Groups", "communities:group-list"),
         ("Asset map", "assets:map"),
+        ("Surveys", "evaluation:survey-new"),
     ),
     Role.PANEL: (("Applications to review", "grants:review-queue"),),
     Role.CABINET: (("Reports", "evaluation:reports"),),

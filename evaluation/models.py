@@ -1,1 +1,435 @@
-# Models arrive with this app's issue.
+"""The evaluation framework and its evidence: outcomes and their indicators,
+monthly snapshots of every indicator, wellbeing and cohesion surveys, and
+stories.
+
+"Every story has a number and every number has a story": each figure is
+defined once (evaluation.indicators) and stored monthly here, so the
+dashboard and the reports read the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from communities.models import Area, Group, Resident, Site
+from grants.models import Award
+
+
+class Outcome(models.Model):
+    """A change the programme works towards, such as Leeds' "individuals
+    and communities are better connected"."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def headline(self) -> IndicatorQuerySet:
+        return self.filter(is_headline=True)
+
+    def in_framework_order(self) -> IndicatorQuerySet:
+        return self.select_related("outcome", "question").order_by(
+            "outcome__position", "position", "pk"
+        )
+
+
+class Indicator(models.Model):
+    """One figure the programme reports. Its definition and how it is
+    computed come from evaluation.indicators (by ``code``), so officers may
+    rename it, move it between outcomes or make it a headline, but never
+    change what it counts."""
+
+    class Kind(models.TextChoices):
+        RECORDS = "records", "Computed from records"
+        SURVEY = "survey", "From surveys"
+        STORIES = "stories", "From stories"
+
+    code = models.SlugField(max_length=60, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind, editable=False)
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, related_name="indicators"
+    )
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_headline = models.BooleanField(
+        "Show on the dashboard's headline figures", default=False
+    )
+    # A cohesion question's indicator is the share who agree with it.
+    question = models.OneToOneField(
+        "CohesionQuestion",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="indicator",
+        editable=False,
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["outcome__position", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def spec(self):
+        from .indicators import spec_for
+
+        return spec_for(self)
+
+    @property
+    def definition(self) -> str:
+        return self.spec.definition
+
+    @property
+    def unit(self) -> str:
+        return self.spec.unit
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def programme(self) -> SnapshotQuerySet:
+        return self.filter(site__isnull=True, area__isnull=True)
+
+    def for_scope(self, *, site=None, area=None) -> SnapshotQuerySet:
+        """The rows for the whole programme, one site or one ward."""
+        return self.filter(site=site, area=area)
+
+    def between(self, first: datetime.date, last: datetime.date) -> SnapshotQuerySet:
+        return self.filter(month__gte=first, month__lte=last)
+
+
+class Snapshot(models.Model):
+    """An indicator's value for one month, for the whole programme (no site,
+    no ward), one site or one ward. Recomputing a month replaces its rows."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # None when there is nothing to measure (an average of no responses).
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    # How many people or records the figure rests on: what small-number
+    # suppression tests for averages and shares.
+    base = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "month", "site", "area"],
+                nulls_distinct=False,
+                name="snapshot_one_per_indicator_month_scope",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(site__isnull=True) | models.Q(area__isnull=True),
+                name="snapshot_site_or_ward_not_both",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="snapshot_month_first_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "area", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.month:%B %Y}: {self.value}"
+
+
+class CohesionQuestionQuerySet(models.QuerySet):
+    def active(self) -> CohesionQuestionQuerySet:
+        return self.filter(is_active=True)
+
+
+class CohesionQuestion(models.Model):
+    """A statement residents agree or disagree with, such as "I know my
+    neighbours' names". Officers may add, reword or retire them."""
+
+    text = models.CharField(max_length=200, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField("Ask this question", default=True)
+
+    objects = CohesionQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+AGREEMENT = [
+    (1, "Strongly disagree"),
+    (2, "Disagree"),
+    (3, "Neither agree nor disagree"),
+    (4, "Agree"),
+    (5, "Strongly agree"),
+]
+AGREE = 4
+
+
+class SurveyResponseQuerySet(models.QuerySet):
+    def in_scope(self, *, site=None, area=None) -> SurveyResponseQuerySet:
+        queryset = self
+        if site is not None:
+            queryset = queryset.filter(site=site)
+        if area is not None:
+            queryset = queryset.filter(area=area)
+        return queryset
+
+    def completed_between(
+        self, start: datetime.date, end: datetime.date
+    ) -> SurveyResponseQuerySet:
+        return self.filter(completed_on__gte=start, completed_on__lt=end)
+
+    def wave(self, wave: str) -> SurveyResponseQuerySet:
+        return self.filter(wave=wave)
+
+
+def _score(low: int, high: int, **kwargs):
+    return models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+        **kwargs,
+    )
+
+
+class SurveyResponse(models.Model):
+    """One resident's answers to the wellbeing and cohesion survey: SWEMWBS,
+    ONS4 and the cohesion questions, at baseline or at follow-up. It holds
+    no name: a response is counted, never shown with who gave it."""
+
+    class Wave(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        FOLLOW_UP = "follow_up", "Follow-up"
+
+    class EnteredVia(models.TextChoices):
+        STAFF = "staff", "Entered by staff"
+        LINK = "link", "By the resident, through a link"
+
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="survey_responses"
+    )
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+    )
+    wave = models.CharField(max_length=10, choices=Wave)
+    completed_on = models.DateField()
+    entered_via = models.CharField(max_length=10, choices=EnteredVia)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    swemwbs_1 = _score(1, 5)
+    swemwbs_2 = _score(1, 5)
+    swemwbs_3 = _score(1, 5)
+    swemwbs_4 = _score(1, 5)
+    swemwbs_5 = _score(1, 5)
+    swemwbs_6 = _score(1, 5)
+    swemwbs_7 = _score(1, 5)
+    swemwbs_raw = _score(7, 35, editable=False)
+    swemwbs_metric = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True, editable=False
+    )
+    life_satisfaction = _score(0, 10)
+    worthwhile = _score(0, 10)
+    happiness = _score(0, 10)
+    anxiety = _score(0, 10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SurveyResponseQuerySet.as_manager()
+
+    SWEMWBS_FIELDS = tuple(f"swemwbs_{n}" for n in range(1, 8))
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        indexes = [models.Index(fields=["area", "wave", "completed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(swemwbs_raw__isnull=True)
+                | models.Q(swemwbs_raw__gte=7, swemwbs_raw__lte=35),
+                name="survey_swemwbs_raw_7_to_35",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_wave_display()} survey, {self.area}, {self.completed_on}"
+
+    def clean(self):
+        answers = [getattr(self, name) for name in self.SWEMWBS_FIELDS]
+        given = [a for a in answers if a is not None]
+        if given and len(given) != 7:
+            raise ValidationError(
+                "Answer all seven wellbeing statements, or leave them all blank."
+            )
+        if self.area_id and self.area.kind != Area.Kind.WARD:
+            raise ValidationError({"area": "Choose a ward."})
+
+
+class CohesionAnswer(models.Model):
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="cohesion_answers"
+    )
+    question = models.ForeignKey(
+        CohesionQuestion, on_delete=models.PROTECT, related_name="answers"
+    )
+    answer = models.PositiveSmallIntegerField(choices=AGREEMENT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="cohesion_answer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.get_answer_display()}"
+
+
+class StoryQuerySet(models.QuerySet):
+    def publishable(self) -> StoryQuerySet:
+        """Stories the teller agreed may be published."""
+        return self.filter(consent_to_publish=True)
+
+    def selected(self) -> StoryQuerySet:
+        """Chosen by officers for reports (and publishable)."""
+        return self.publishable().filter(selected_for_report=True)
+
+    def speaking_to(self, outcome) -> StoryQuerySet:
+        return self.filter(outcomes=outcome)
+
+    def in_scope(self, *, site=None, area=None) -> StoryQuerySet:
+        queryset = self
+        if site is not None:
+            queryset = queryset.filter(site=site)
+        if area is not None:
+            queryset = queryset.filter(area=area)
+        return queryset
+
+
+class Story(models.Model):
+    """A story of change, in the spirit of Most Significant Change: told by
+    a resident, a builder or a grant holder, speaking to one or more
+    outcomes, and chosen by officers for reports."""
+
+    class Teller(models.TextChoices):
+        RESIDENT = "resident", "A resident"
+        CONNECTOR = "connector", "A Community Connector"
+        BUILDER = "builder", "A Community Builder"
+        GRANT_HOLDER = "grant_holder", "A small sparks grant holder"
+        PARTNER = "partner", "A partner organisation"
+
+    title = models.CharField(max_length=200)
+    text = models.TextField("The story")
+    told_by = models.CharField(
+        "Who told it",
+        max_length=200,
+        help_text="The name to show when the story is named, such as "
+        "'Maureen, a resident of Matson'.",
+    )
+    teller = models.CharField("Who they are", max_length=20, choices=Teller)
+    told_on = models.DateField("When it was told")
+    consent_to_publish = models.BooleanField(
+        "The teller agreed that this story may be published", default=False
+    )
+    is_anonymous = models.BooleanField("Tell it without their name", default=True)
+    outcomes = models.ManyToManyField(Outcome, related_name="stories")
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Ward",
+    )
+    resident = models.ForeignKey(
+        Resident,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Kept private: never shown with the story.",
+    )
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    award = models.OneToOneField(
+        Award,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="story",
+        help_text="The small sparks grant whose end-of-grant report this is.",
+    )
+    selected_for_report = models.BooleanField(default=False)
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-told_on", "-pk"]
+        verbose_name_plural = "stories"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(selected_for_report=False)
+                | models.Q(consent_to_publish=True),
+                name="story_selected_only_when_publishable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def attribution(self) -> str:
+        """Who told it, as a report shows it: a name only when the teller
+        agreed to be named."""
+        if self.is_anonymous:
+            return self.get_teller_display()
+        return self.told_by

@@ -1,18 +1,477 @@
-from django.views.generic import TemplateView
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communities.access import CapabilityRequiredMixin
 from communities.roles import Capability
+from communities.suppression import SUPPRESSION_THRESHOLD
+from grants.models import GrantReport
+
+from . import instruments, reads, services
+from .forms import (
+    CohesionQuestionForm,
+    IndicatorForm,
+    OutcomeForm,
+    ScopeForm,
+    StoryForm,
+    StoryFromReportForm,
+    SurveyForm,
+    SurveyLinkForm,
+)
+from .models import CohesionQuestion, Indicator, Outcome, Story
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where the
+    field is on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# The dashboard and reports --------------------------------------------------
 
 
 class DashboardView(CapabilityRequiredMixin, TemplateView):
-    """The officers' view of the whole programme."""
+    """The officers' view of the whole programme, one site or one ward:
+    headline indicators with their trends, the grants pipeline and recent
+    stories, all read from snapshots."""
 
     required_capability = Capability.VIEW_DASHBOARD
     template_name = "evaluation/dashboard.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ScopeForm(self.request.GET or None)
+        scope = form.scope()
+        today = timezone.localdate()
+        rows = reads.indicator_rows(**scope, last_month=today)
+        context.update(
+            form=form,
+            scope=scope,
+            headlines=[row for row in rows if row.indicator.is_headline],
+            rows=rows,
+            months=[p.month for p in rows[0].points] if rows else [],
+            pipeline=reads.grants_pipeline(**scope),
+            stories=reads.recent_stories(**scope),
+            computed_at=reads.last_computed(**scope),
+        )
+        return context
+
 
 class ReportsView(CapabilityRequiredMixin, TemplateView):
-    """Published reports, such as the annual review that cabinet reads."""
+    """Cabinet's home: the headline figures over the last year and the
+    stories officers chose, with small numbers suppressed."""
 
     required_capability = Capability.READ_REPORTS
     template_name = "evaluation/reports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = reads.indicator_rows(
+            last_month=timezone.localdate(), headline_only=True, public=True
+        )
+        context.update(
+            rows=rows,
+            months=[p.month for p in rows[0].points] if rows else [],
+            stories=Story.objects.selected().prefetch_related("outcomes")[:12],
+            threshold=SUPPRESSION_THRESHOLD,
+        )
+        return context
+
+
+# The framework --------------------------------------------------------------
+
+
+class FrameworkView(CapabilityRequiredMixin, ListView):
+    required_capability = Capability.MANAGE_EVALUATION
+    template_name = "evaluation/framework.html"
+    context_object_name = "outcomes"
+
+    def get_queryset(self):
+        return Outcome.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by_outcome: dict[int, list] = {}
+        for indicator in Indicator.objects.in_framework_order():
+            by_outcome.setdefault(indicator.outcome_id, []).append(indicator)
+        for outcome in context["outcomes"]:
+            outcome.indicator_list = by_outcome.get(outcome.pk, [])
+        context["questions"] = CohesionQuestion.objects.all()
+        return context
+
+
+class ManageMixin(CapabilityRequiredMixin):
+    required_capability = Capability.MANAGE_EVALUATION
+    template_name = "evaluation/form_page.html"
+    success_message = "Saved."
+    heading = ""
+
+    def get_success_url(self):
+        return reverse("evaluation:framework")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(heading=self.heading, back=self.get_success_url())
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.save(form)
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+
+class OutcomeCreateView(ManageMixin, FormView):
+    form_class = OutcomeForm
+    heading = "Add an outcome"
+    success_message = (
+        "The outcome is added, with a count of the stories that speak to it."
+    )
+
+    def save(self, form):
+        outcome = services.outcome_save(**form.cleaned_data)
+        services.story_indicator_ensure(outcome=outcome)
+
+
+class OutcomeUpdateView(ManageMixin, FormView):
+    form_class = OutcomeForm
+    heading = "Change an outcome"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = get_object_or_404(Outcome, pk=self.kwargs["pk"])
+        return kwargs
+
+    def save(self, form):
+        services.outcome_save(outcome=form.instance, **form.cleaned_data)
+
+
+class IndicatorUpdateView(ManageMixin, FormView):
+    form_class = IndicatorForm
+    heading = "Change an indicator"
+
+    def get_indicator(self):
+        return get_object_or_404(
+            Indicator.objects.select_related("outcome", "question"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_indicator()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["definition"] = self.get_indicator().definition
+        return context
+
+    def save(self, form):
+        services.indicator_update(indicator=self.get_indicator(), **form.cleaned_data)
+
+
+class QuestionCreateView(ManageMixin, FormView):
+    form_class = CohesionQuestionForm
+    heading = "Add a cohesion question"
+    success_message = "The question is added to the survey, with its indicator."
+
+    def save(self, form):
+        services.cohesion_question_save(**form.cleaned_data)
+
+
+class QuestionUpdateView(ManageMixin, FormView):
+    form_class = CohesionQuestionForm
+    heading = "Change a cohesion question"
+
+    def get_question(self):
+        return get_object_or_404(
+            CohesionQuestion.objects.select_related("indicator__outcome"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_question()
+        return kwargs
+
+    def save(self, form):
+        question = self.get_question()
+        services.cohesion_question_save(
+            question=question, outcome=question.indicator.outcome, **form.cleaned_data
+        )
+
+
+# Surveys --------------------------------------------------------------------
+
+
+class SurveysView(CapabilityRequiredMixin, TemplateView):
+    """Baseline against follow-up in each ward."""
+
+    required_capability = Capability.MANAGE_EVALUATION
+    template_name = "evaluation/surveys.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            wards=reads.survey_comparison(),
+            questions=list(CohesionQuestion.objects.all()),
+            ons4=[
+                {"key": key, "label": label}
+                for key, label in (
+                    ("life_satisfaction", "life satisfaction"),
+                    ("worthwhile", "worthwhile"),
+                    ("happiness", "happiness"),
+                    ("anxiety", "anxiety"),
+                )
+            ],
+            bands={key: instruments.ons4_bands(key) for key in instruments.ONS4_KEYS},
+        )
+        return context
+
+
+class SurveyCreateView(CapabilityRequiredMixin, FormView):
+    """Staff type in a resident's paper survey."""
+
+    required_capability = Capability.ENTER_SURVEYS
+    template_name = "evaluation/survey_form.html"
+    form_class = SurveyForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "staff": True}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.survey_response_record(
+                area=data["area"],
+                site=data["site"],
+                wave=data["wave"],
+                completed_on=data["completed_on"],
+                entered_by=self.request.user,
+                **form.answers(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The survey is saved. You can enter another.")
+        return redirect("evaluation:survey-new")
+
+
+class SurveyLinkView(CapabilityRequiredMixin, FormView):
+    """Make a link residents of a ward can answer the survey through."""
+
+    required_capability = Capability.MANAGE_EVALUATION
+    template_name = "evaluation/survey_link.html"
+    form_class = SurveyLinkForm
+
+    def form_valid(self, form):
+        token = services.survey_link_token(**form.cleaned_data)
+        link = self.request.build_absolute_uri(
+            reverse("evaluation:survey-answer", args=[token])
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                link=link,
+                chosen=form.cleaned_data,
+                link_days=settings.EVALUATION_SURVEY_LINK_DAYS,
+            )
+        )
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class SurveyAnswerView(FormView):
+    """The survey for residents, through a link: no account needed."""
+
+    template_name = "evaluation/survey_answer.html"
+    form_class = SurveyForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.link = services.survey_link_from_token(kwargs["token"])
+        if self.link is None:
+            return render(request, "evaluation/survey_link_broken.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(link=self.link, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.survey_response_record(
+                area=self.link["area"],
+                site=self.link["site"],
+                wave=self.link["wave"],
+                completed_on=timezone.localdate(),
+                **form.answers(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        return render(
+            self.request, "evaluation/survey_thanks.html", {"link": self.link}
+        )
+
+
+# Stories --------------------------------------------------------------------
+
+
+class StoryListView(CapabilityRequiredMixin, ListView):
+    required_capability = Capability.MANAGE_EVALUATION
+    template_name = "evaluation/story_list.html"
+    context_object_name = "stories"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Story.objects.prefetch_related("outcomes").select_related("area")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reports_waiting"] = (
+            GrantReport.objects.shareable().filter(award__story__isnull=True).count()
+        )
+        return context
+
+
+class StoryDetailView(CapabilityRequiredMixin, DetailView):
+    required_capability = Capability.MANAGE_EVALUATION
+    template_name = "evaluation/story_detail.html"
+    context_object_name = "story"
+
+    def get_queryset(self):
+        return Story.objects.prefetch_related("outcomes").select_related(
+            "area", "site", "resident", "group", "award__application"
+        )
+
+
+class StoryFormMixin(ManageMixin):
+    form_class = StoryForm
+    template_name = "evaluation/story_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self):
+        story = getattr(self, "story", None)
+        if story is not None and story.pk:
+            return reverse("evaluation:story", args=[story.pk])
+        return reverse("evaluation:story-list")
+
+    def save(self, form):
+        self.story = services.story_record(
+            story=getattr(self, "story", None),
+            recorded_by=self.request.user,
+            **form.cleaned_data,
+        )
+
+
+class StoryCreateView(StoryFormMixin, FormView):
+    heading = "Add a story"
+    success_message = "The story is saved."
+
+
+class StoryUpdateView(StoryFormMixin, FormView):
+    heading = "Change a story"
+    success_message = "The story is saved."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.story = get_object_or_404(Story, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.story
+        kwargs["initial"] = {"outcomes": list(self.story.outcomes.all())}
+        return kwargs
+
+    def save(self, form):
+        services.story_record(
+            story=self.story,
+            recorded_by=self.request.user,
+            award=self.story.award,
+            **form.cleaned_data,
+        )
+
+
+class StorySelectView(CapabilityRequiredMixin, View):
+    required_capability = Capability.MANAGE_EVALUATION
+
+    def post(self, request, pk):
+        story = get_object_or_404(Story, pk=pk)
+        selected = request.POST.get("selected") == "yes"
+        try:
+            services.story_select(
+                story=story, selected=selected, selected_by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                "The story will appear in reports."
+                if selected
+                else "The story is no longer in reports.",
+            )
+        return redirect("evaluation:story", pk=story.pk)
+
+
+class GrantReportsView(CapabilityRequiredMixin, ListView):
+    """End-of-grant reports the grant holder agreed to share, not yet told
+    as stories."""
+
+    required_capability = Capability.MANAGE_EVALUATION
+    template_name = "evaluation/grant_reports.html"
+    context_object_name = "reports"
+
+    def get_queryset(self):
+        return (
+            GrantReport.objects.shareable()
+            .filter(award__story__isnull=True)
+            .select_related("award__application__area", "award__application__fund")
+        )
+
+
+class StoryFromReportView(ManageMixin, FormView):
+    form_class = StoryFromReportForm
+    heading = "Tell this grant's report as a story"
+    template_name = "evaluation/story_from_report.html"
+    success_message = "The grant's report is now a story."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.report = get_object_or_404(
+            GrantReport.objects.shareable().select_related("award__application"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+    def get_success_url(self):
+        story = getattr(self, "story", None)
+        if story is not None:
+            return reverse("evaluation:story", args=[story.pk])
+        return reverse("evaluation:grant-reports")
+
+    def save(self, form):
+        self.story = services.story_from_grant_report(
+            report=self.report,
+            outcomes=form.cleaned_data["outcomes"],
+            recorded_by=self.request.user,
+        )

@@ -193,6 +193,10 @@ ASSETS_IMPORT_INLINE_ROWS = env.int("ASSETS_IMPORT_INLINE_ROWS", default=500)
 # The town an address is in when it does not say (Open Referral needs one).
 ASSETS_DEFAULT_TOWN = env("ASSETS_DEFAULT_TOWN", default="Gloucester")
 
+# Evaluation: how many days a survey link residents answer without an
+# account keeps working after it was made.
+EVALUATION_SURVEY_LINK_DAYS = env.int("EVALUATION_SURVEY_LINK_DAYS", default=120)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

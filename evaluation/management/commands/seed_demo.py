@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 
 from assets import demo as assets_demo
 from communities import demo as communities_demo
+from evaluation import demo as evaluation_demo
 from grants import demo as grants_demo
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
@@ -97,4 +98,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Small sparks: {grants['funds']} funds, {grants['applications']} "
             f"applications ({grants['new']} new)."
+        )
+
+        evaluation_demo.seed_framework()
+        surveys = evaluation_demo.seed_surveys()
+        stories = evaluation_demo.seed_stories()
+        months = evaluation_demo.seed_snapshots()
+        self.stdout.write(
+            f"Evaluation: {surveys} new survey responses, {stories} new stories, "
+            f"{months} months of indicator snapshots worked out."
         )

@@ -1,0 +1,43 @@
+import pytest
+
+from communities import demo as communities_demo
+from evaluation import demo
+from evaluation.models import Snapshot, Story, SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_evaluation_demo_is_a_year_of_snapshots_surveys_and_a_dozen_stories():
+    communities_demo.seed_wards()
+    communities_demo.seed_accounts(password="demo passphrase for tests")
+    communities_demo.seed_sites()
+
+    surveys = demo.seed_surveys()
+    stories = demo.seed_stories()
+    months = demo.seed_snapshots()
+
+    assert surveys > 0
+    assert set(SurveyResponse.objects.values_list("wave", flat=True)) == {
+        "baseline",
+        "follow_up",
+    }
+    assert stories == Story.objects.count() == 10  # no grant reports loaded here
+    assert Story.objects.selected().exists()
+    assert months == 12
+    assert Snapshot.objects.values("month").distinct().count() == 12
+
+    counts = (
+        SurveyResponse.objects.count(),
+        Story.objects.count(),
+        Snapshot.objects.count(),
+    )
+    assert (demo.seed_surveys(), demo.seed_stories(), demo.seed_snapshots()) == (
+        0,
+        0,
+        0,
+    )
+    assert counts == (
+        SurveyResponse.objects.count(),
+        Story.objects.count(),
+        Snapshot.objects.count(),
+    )
