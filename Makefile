@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= abcd.settings.dev
 
-.PHONY: help setup venv node static database migrate demo run test lint check pytest chromium e2e clean
+.PHONY: help setup venv node static database migrate demo run test lint check pytest chromium e2e bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ test: lint check pytest ## Every check: lint, Django checks, migrations, the who
 
 e2e: static database chromium ## Only the browser tests
 	$(VENV)/bin/pytest e2e
+
+bench: static ## Benchmark at city scale under gunicorn; writes bench/results.json
+	$(PY) bench/run.py
 
 clean: ## Remove built files (not the database)
 	rm -rf static/vendor static/build staticfiles .pytest_cache

@@ -23,7 +23,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urljoin, urlsplit
 
 sys.path.insert(0, __file__.rsplit("/bench/", 1)[0])
-from bench.pages import (  # noqa: E402
+from bench.pages import (
     ADMIN_CHANGELIST,
     BARE,
     BUILDER,
@@ -135,7 +135,11 @@ def builder_page_bytes(session: Session) -> dict:
         size = gz_size(response, data)
         total += size
         files.append((path, size))
-        text = gzip.decompress(data) if response.getheader("Content-Encoding") == "gzip" else data
+        text = (
+            gzip.decompress(data)
+            if response.getheader("Content-Encoding") == "gzip"
+            else data
+        )
         text = text.decode("utf-8", "replace")
         if path == BUILDER_PAGE:
             refs = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js|svg))"', text)
@@ -205,9 +209,10 @@ def builder_submit(base: str, password: str, site: str, workers=16, total=2000) 
 
 
 def mixed_load(base, password, resident, site, users=50, seconds=60) -> dict:
-    officer_paths = [
-        p.format(resident=resident) for p, _ in PAGES.values()
-    ] + ["/communities/introductions/", "/communities/groups/"]
+    officer_paths = [p.format(resident=resident) for p, _ in PAGES.values()] + [
+        "/communities/introductions/",
+        "/communities/groups/",
+    ]
     builder_paths = ["/communities/my-work/", BUILDER_PAGE, "/communities/residents/"]
     lock = threading.Lock()
     times, errors, requests = [], 0, 0
@@ -257,7 +262,7 @@ def mixed_load(base, password, resident, site, users=50, seconds=60) -> dict:
         "seconds": seconds,
         "requests": requests,
         "errors": errors,
-        **{k: v for k, v in percentiles(times).items()},
+        **percentiles(times),
     }
 
 

@@ -9,22 +9,30 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abcd.settings.bench")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from bench.pages import OFFICER, PAGES  # noqa: E402
-from communities.models import Resident, User  # noqa: E402
+from bench.pages import BUILDER, OFFICER, PAGES
+from communities.models import Resident, User
 
 
 def main():
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    resident = json.loads(sys.argv[1])["resident"]
+    builder = User.objects.get(username=BUILDER)
+    site = builder.sites.get()
+    # A resident of the first site with introductions: a full timeline.
+    resident = (
+        Resident.objects.filter(site=site, introductions_made__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     client = Client()
     client.force_login(User.objects.get(username=OFFICER))
     counts = {}
@@ -34,8 +42,7 @@ def main():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         counts[name] = {"queries": len(queries), "status": response.status_code}
-    assert Resident.objects.exists()
-    print(json.dumps(counts))
+    print(json.dumps({"resident": resident, "site": site.pk, "queries": counts}))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,177 @@
+"""`make bench`: the app under gunicorn with production-like settings, on the
+city-scale synthetic database, driven over HTTP from a separate process.
+Writes bench/results.json and prints it.
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
+abcd_bench), BENCH_PORT (8765), BENCH_WORKERS (gunicorn workers, default 4).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GOALS = {
+    "dashboard p50 at most 5x the bare view": ("ratios.dashboard_vs_bare", "<=", 5),
+    "resident list no slower than admin's changelist": (
+        "ratios.resident_list_vs_admin",
+        "<=",
+        1,
+    ),
+    "dashboard p95 under 100 ms": ("pages.dashboard.p95_ms", "<", 100),
+    "resident list p95 under 100 ms": ("pages.resident_list.p95_ms", "<", 100),
+    "resident detail p95 under 100 ms": ("pages.resident_detail.p95_ms", "<", 100),
+    "grant queue p95 under 100 ms": ("pages.grant_queue.p95_ms", "<", 100),
+    "map data under 150 ms": ("pages.map_geojson.p95_ms", "<", 150),
+    "map data under 600 KB compressed": ("pages.map_geojson.bytes_gz", "<", 600_000),
+    "builder submission p95 under 50 ms": ("builder_submit.p95_ms", "<", 50),
+    "builder submissions at least 300 a second": ("builder_submit.per_s", ">=", 300),
+    "annual review under 20 s": ("annual_review_s", "<", 20),
+    "builder page under 150 KB compressed": ("builder_page_bytes_gz", "<", 150_000),
+    "mixed load with no errors": ("load.errors", "==", 0),
+    "mixed load p95 under 200 ms": ("load.p95_ms", "<", 200),
+}
+
+
+def env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "abcd.settings.bench",
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abcd_bench"
+        ),
+    }
+
+
+def run(*args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        args, cwd=ROOT, env=env(), check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def prepare() -> None:
+    run(PYTHON, "scripts/ensure_database.py")
+    run(PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0")
+    run(PYTHON, "manage.py", "seed_demo", "--scale", "city")
+    run(PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the app did not start at {url}")
+
+
+def lookup(results: dict, dotted: str):
+    value = results
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def judge(results: dict) -> dict:
+    verdicts = {}
+    for goal, (key, op, limit) in GOALS.items():
+        value = lookup(results, key)
+        if value is None:
+            verdicts[goal] = {"value": None, "met": None, "note": "not measured yet"}
+            continue
+        met = {
+            "<": value < limit,
+            "<=": value <= limit,
+            ">=": value >= limit,
+            "==": value == limit,
+        }[op]
+        verdicts[goal] = {"value": value, "limit": f"{op} {limit}", "met": met}
+    return verdicts
+
+
+def main() -> int:
+    prepare()
+    password = (
+        os.environ.get("DEMO_PASSWORD") or (ROOT / ".demo-password").read_text().strip()
+    )
+    found = json.loads(run(PYTHON, "bench/queries.py", capture=True))
+    port = os.environ.get("BENCH_PORT", "8765")
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "abcd.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            os.environ.get("BENCH_WORKERS", "4"),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env(),
+    )
+    try:
+        wait_for(f"{base}/ping")
+        measured = json.loads(
+            run(
+                PYTHON,
+                "bench/drive.py",
+                base,
+                password,
+                str(found["resident"]),
+                str(found["site"]),
+                capture=True,
+            )
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    pages = {}
+    for name, timing in measured["pages"].items():
+        pages[name] = {**timing, "queries": found["queries"][name]["queries"]}
+    bare = measured["bare_view"]["p50_ms"]
+    admin = measured["admin_changelist"]["p50_ms"]
+    results = {
+        "pages": pages,
+        "bare_view_p50_ms": bare,
+        "admin_changelist_p50_ms": admin,
+        "ratios": {
+            "dashboard_vs_bare": round(pages["dashboard"]["p50_ms"] / bare, 2),
+            "resident_list_vs_admin": round(
+                pages["resident_list"]["p50_ms"] / admin, 2
+            ),
+        },
+        "builder_submit": measured["builder_submit"],
+        "annual_review_s": None,  # the annual review is not built yet
+        "builder_page_bytes_gz": measured["builder_page"]["bytes_gz"],
+        "builder_page_files": measured["builder_page"]["files"],
+        "load": measured["load"],
+        "machine": {
+            "cores": os.cpu_count(),
+            "gunicorn_workers": int(os.environ.get("BENCH_WORKERS", "4")),
+        },
+    }
+    results["goals"] = judge(results)
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(out.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
