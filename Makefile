@@ -8,7 +8,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= abcd.settings.dev
 
 .PHONY: help setup venv node static database migrate demo run test lint check pytest chromium e2e bench clean
 
@@ -76,12 +75,12 @@ check: venv database ## Django's system checks and the migrations check
 	$(PY) manage.py makemigrations --check --dry-run
 
 pytest: static database chromium ## The whole pytest suite, browser tests included
-	$(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest
 
 test: lint check pytest ## Every check: lint, Django checks, migrations, the whole suite
 
 e2e: static database chromium ## Only the browser tests
-	$(VENV)/bin/pytest e2e
+	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest e2e
 
 bench: static ## Benchmark at city scale under gunicorn; writes bench/results.json
 	$(PY) bench/run.py

@@ -1,9 +1,23 @@
 """Fixtures shared by every app's tests and the browser tests."""
 
+import os
+
 import pytest
 
 from communities.roles import Role
 from communities.tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    # An exported DJANGO_SETTINGS_MODULE beats pytest.ini: refuse to run the
+    # suite on development settings (real broker, console email, no eager
+    # tasks), where tests fail for reasons that have nothing to do with them.
+    module = os.environ.get("DJANGO_SETTINGS_MODULE", "abcd.settings.test")
+    if module != "abcd.settings.test":
+        raise pytest.UsageError(
+            f"The tests run on abcd.settings.test, not {module}: "
+            "unset DJANGO_SETTINGS_MODULE or use `make test`."
+        )
 
 
 @pytest.fixture
