@@ -141,6 +141,13 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
 
+    for name, timing in [
+        *measured["pages"].items(),
+        ("bare_view", measured["bare_view"]),
+        ("admin_changelist", measured["admin_changelist"]),
+    ]:
+        if timing["status"] != 200:
+            raise SystemExit(f"{name} answered {timing['status']}, not 200")
     pages = {}
     for name, timing in measured["pages"].items():
         pages[name] = {**timing, "queries": found["queries"][name]["queries"]}

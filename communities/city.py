@@ -94,7 +94,9 @@ def seed_city(
 
     officer_group, _ = AuthGroup.objects.get_or_create(name=Role.OFFICER.label)
     builder_group, _ = AuthGroup.objects.get_or_create(name=Role.BUILDER.label)
-    officer, created = User.objects.get_or_create(username="city-officer")
+    officer, created = User.objects.get_or_create(
+        username="city-officer", defaults={"is_staff": True}
+    )
     if created:
         officer.set_password(password)
         officer.save(update_fields=["password"])

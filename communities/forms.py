@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from . import services
@@ -260,6 +261,11 @@ class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
             **self.resident_kwargs(),
         )
 
+    @staticmethod
+    def done(resident) -> tuple[str, str]:
+        """What to tell the builder, and where to take them, once saved."""
+        return f"{resident.first_name} has been added.", resident.get_absolute_url()
+
     def get_layout(self):
         return Layout(
             Field.select("site"),
@@ -348,6 +354,16 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         if not self.cleaned_data.get("add_new_resident"):
             return None
         return self.resident_kwargs()
+
+    @staticmethod
+    def done(conversation) -> tuple[str, str]:
+        met = list(conversation.residents.all()[:2])
+        url = (
+            met[0].get_absolute_url()
+            if len(met) == 1
+            else reverse("communities:my-work")
+        )
+        return "Your conversation has been saved.", url
 
     def get_layout(self):
         return Layout(
@@ -442,6 +458,13 @@ class IntroductionForm(GovUKFormMixin, forms.Form):
             connector=data["connector"],
             introduced_on=data["introduced_on"],
             notes=data["notes"],
+        )
+
+    @staticmethod
+    def done(introduction) -> tuple[str, str]:
+        return (
+            "Your introduction has been saved.",
+            introduction.resident.get_absolute_url(),
         )
 
     def get_layout(self):
@@ -539,6 +562,13 @@ class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
             members=data["members"],
             grew_from=data["grew_from"],
             created_by=user,
+        )
+
+    @staticmethod
+    def done(group) -> tuple[str, str]:
+        return (
+            f"{group.name} has been recorded.",
+            reverse("communities:group-detail", args=[group.pk]),
         )
 
     def get_layout(self):

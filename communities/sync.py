@@ -25,7 +25,15 @@ from .forms import (
     ResidentForm,
     add_service_errors,
 )
-from .models import SyncConflict, SyncItem, User
+from .models import (
+    Conversation,
+    Group,
+    Introduction,
+    Resident,
+    SyncConflict,
+    SyncItem,
+    User,
+)
 
 FORMS = {
     SyncItem.Kind.RESIDENT: ResidentForm,
@@ -42,14 +50,31 @@ RESIDENT_FIELDS = {
 DEVICE_PREFIX = "device:"
 
 
+MODELS = {
+    SyncItem.Kind.RESIDENT: Resident,
+    SyncItem.Kind.CONVERSATION: Conversation,
+    SyncItem.Kind.INTRODUCTION: Introduction,
+    SyncItem.Kind.GROUP: Group,
+}
+
+
 @dataclass
 class Answer:
     status: int
     body: dict = field(default_factory=dict)
+    message: str = ""
 
 
-def _record(item: SyncItem) -> dict:
-    return {"kind": item.kind, "id": item.object_id}
+def _stored(item: SyncItem, status: int) -> Answer:
+    """The answer for a stored item: what it made, where to see it, and what
+    to tell the builder (the same as the screens say)."""
+    made = MODELS[item.kind].objects.get(pk=item.object_id)
+    message, url = FORMS[item.kind].done(made)
+    return Answer(
+        status,
+        {"record": {"kind": item.kind, "id": item.object_id, "url": url}},
+        message,
+    )
 
 
 def _payload_errors(payload) -> str | None:
@@ -132,7 +157,7 @@ def sync_receive(*, user: User, device_id: uuid.UUID, kind: str, payload) -> Ans
     existing = SyncItem.objects.filter(device_id=device_id).first()
     if existing is not None:
         if _same(existing, user=user, kind=kind, payload=payload):
-            return Answer(200, {"record": _record(existing)})
+            return _stored(existing, 200)
         return _conflict(user=user, device_id=device_id, kind=kind, payload=payload)
 
     resolved, waiting = _resolve_device_ids(user=user, kind=kind, payload=payload)
@@ -158,7 +183,7 @@ def sync_receive(*, user: User, device_id: uuid.UUID, kind: str, payload) -> Ans
     except ValidationError as error:
         add_service_errors(form, error)
         return Answer(422, {"error": "invalid", "errors": _errors(form)})
-    return Answer(201, {"record": _record(item)})
+    return _stored(item, 201)
 
 
 def _errors(form) -> dict[str, list[str]]:

@@ -54,21 +54,19 @@ PAGE_SIZE = 50
 
 class SaveFormMixin:
     """form_valid for the forms whose save(user) calls a service: a refusal
-    from the service is shown on the form, and nothing is stored."""
-
-    success_message = ""
+    from the service is shown on the form, and nothing is stored. The form
+    says what to tell the builder and where to go next (the offline sync
+    endpoint asks it the same)."""
 
     def form_valid(self, form):
         try:
-            self.object = form.save(self.request.user)
+            saved = form.save(self.request.user)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, self.get_success_message())
-        return redirect(self.get_success_url())
-
-    def get_success_message(self) -> str:
-        return self.success_message
+        message, url = form.done(saved)
+        messages.success(self.request, message)
+        return redirect(url)
 
 
 class TagVocabularyMixin:
@@ -296,12 +294,6 @@ class ResidentCreateView(
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def get_success_message(self):
-        return f"{self.object.first_name} has been added."
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class ResidentEditView(TagVocabularyMixin, SiteScopedMixin, DetailView, FormView):
     """Change what is recorded about a resident (their site stays)."""
@@ -441,14 +433,6 @@ class ConversationCreateView(
             "initial": initial,
         }
 
-    success_message = "Your conversation has been saved."
-
-    def get_success_url(self):
-        met = list(self.object.residents.all())
-        if len(met) == 1:
-            return met[0].get_absolute_url()
-        return reverse("communities:my-work")
-
 
 class ConversationListView(FilteredListView):
     model = Conversation
@@ -482,7 +466,6 @@ class IntroductionCreateView(
     required_capability = Capability.LOG_WORK
     form_class = IntroductionForm
     template_name = "communities/introduction_form.html"
-    success_message = "Your introduction has been saved."
 
     @cached_property
     def resident(self):
@@ -522,9 +505,6 @@ class IntroductionCreateView(
                 .select_related("area")[:10]
             )
         return context
-
-    def get_success_url(self):
-        return self.object.resident.get_absolute_url()
 
 
 class IntroductionListView(FilteredListView):
@@ -588,12 +568,6 @@ class GroupCreateView(
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_success_message(self):
-        return f"{self.object.name} has been recorded."
-
-    def get_success_url(self):
-        return reverse("communities:group-detail", args=[self.object.pk])
 
 
 class GroupListView(FilteredListView):
@@ -729,6 +703,10 @@ class SyncItemView(View):
             kind=body.get("kind"),
             payload=body.get("payload"),
         )
+        if answer.message and request.headers.get("X-Outbox-Interactive"):
+            # The builder pressed Save and is about to be taken to the record:
+            # tell them there, as the plain form would.
+            messages.success(request, answer.message)
         return JsonResponse({"id": str(device_id), **answer.body}, status=answer.status)
 
 

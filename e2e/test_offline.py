@@ -201,7 +201,9 @@ def test_an_item_the_server_refuses_is_shown_for_correcting_and_then_sent(
     page.axe()
     page.get_by_label("First name", exact=True).fill("Priya")
     page.get_by_role("button", name="Save conversation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+    # Taken to the new resident's page, as the plain form does.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Priya")
+    expect(page.get_by_text("Your conversation has been saved")).to_be_visible()
     page.axe()
     assert waiting(page) == 0
     assert Conversation.objects.get().residents.get().first_name == "Priya"

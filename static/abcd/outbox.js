@@ -17,12 +17,6 @@ const STORE = "items";
 const SYNC_URL = "/communities/sync/";
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
 
-const RECORD_URLS = {
-  resident: (id) => `/communities/residents/${id}/`,
-  group: (id) => `/communities/groups/${id}/`,
-  conversation: () => "/communities/my-work/",
-  introduction: () => "/communities/my-work/",
-};
 const KIND_LABELS = {
   resident: "Resident",
   conversation: "Conversation",
@@ -121,15 +115,19 @@ export async function queue(kind, payload, id = null) {
   return item;
 }
 
-async function send(item) {
+async function send(item, interactive = false) {
+  const headers = {
+    "Content-Type": "application/json",
+    Accept: "application/json",
+    "X-CSRFToken": csrfToken(),
+  };
+  // The item the builder has just saved: the server says "saved" on the
+  // page they are taken to next.
+  if (interactive) headers["X-Outbox-Interactive"] = "1";
   const response = await fetch(`${SYNC_URL}${item.id}/`, {
     method: "PUT",
     credentials: "same-origin",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      "X-CSRFToken": csrfToken(),
-    },
+    headers,
     body: JSON.stringify({ kind: item.kind, payload: item.payload }),
   });
   let body = {};
@@ -144,16 +142,23 @@ async function send(item) {
 // Send waiting items in the order they were made, so a resident made on the
 // phone arrives before the introduction that names them. Returns what
 // happened to each item sent.
-export function flush() {
-  if (!flushing) {
-    flushing = doFlush().finally(() => {
-      flushing = null;
-    });
+export async function flush(interactiveId = null) {
+  // One flush at a time; a later call waits for the one under way and then
+  // runs its own, so an item saved meanwhile is never left out.
+  while (flushing) {
+    try {
+      await flushing;
+    } catch {
+      // the earlier flush's failure is its own
+    }
   }
+  flushing = doFlush(interactiveId).finally(() => {
+    flushing = null;
+  });
   return flushing;
 }
 
-async function doFlush() {
+async function doFlush(interactiveId) {
   const outcomes = {};
   if (!user) return outcomes;
   let networkFailed = false;
@@ -161,7 +166,7 @@ async function doFlush() {
     if (item.state === "invalid") continue; // waiting for the builder to correct it
     let answer;
     try {
-      answer = await send(item);
+      answer = await send(item, item.id === interactiveId);
     } catch {
       networkFailed = true;
       break;
@@ -375,12 +380,12 @@ async function enhance(form) {
     try {
       const item = await queue(kind, formPayload(form), form.dataset.outboxId || null);
       form.dataset.outboxId = item.id;
-      const outcomes = await flush();
+      const outcomes = await flush(item.id);
       const answer = outcomes[item.id];
       if (answer && (answer.status === 200 || answer.status === 201)) {
         delete form.dataset.outboxId;
         const record = answer.body.record || {};
-        location.assign(RECORD_URLS[kind](record.id));
+        location.assign(record.url || "/communities/my-work/");
         return;
       }
       if (answer && (answer.status === 422 || answer.status === 400)) {
