@@ -22,4 +22,9 @@ app.conf.beat_schedule = {
         "task": "abcd.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # Personal data retention, at night: https://crontab.guru/#30_2_*_*_*
+    "trust-apply-retention": {
+        "task": "trust.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

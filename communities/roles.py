@@ -39,6 +39,8 @@ class Capability(enum.Enum):
     # Assets: import from CSV and export everything, staff-only included.
     MANAGE_ASSET_DATA = "manage_asset_data"
     MANAGE_GRANTS = "manage_grants"
+    # Personal data: subject access, erasure and the retention schedule.
+    MANAGE_PERSONAL_DATA = "manage_personal_data"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -49,6 +51,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.MAP_ASSETS: frozenset({Role.BUILDER, Role.OFFICER}),
     Capability.MANAGE_ASSET_DATA: frozenset({Role.OFFICER}),
     Capability.MANAGE_GRANTS: frozenset({Role.OFFICER}),
+    Capability.MANAGE_PERSONAL_DATA: frozenset({Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).
@@ -72,6 +75,7 @@ NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
         ("Applications", "grants:review-queue"),
         ("Funds", "grants:fund-list"),
         ("Reports", "evaluation:reports"),
+        ("Personal data", "trust:requests"),
     ),
     Role.BUILDER: (
         ("My work", "communities:my-work"),
