@@ -72,6 +72,7 @@ def run_deploy_check(
             "--fail-level",
             "WARNING",
         ],
+        check=False,
         cwd=base,
         env=env,
         capture_output=True,
