@@ -156,7 +156,7 @@ AXES_VERBOSE = False
 # record, so production requires a second factor of them; the local demo may
 # relax it.
 OFFICER_2FA_REQUIRED = env.bool("OFFICER_2FA_REQUIRED", default=True)
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=SERVICE_NAME)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="") or SERVICE_NAME
 
 # Sessions end after a working day and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
