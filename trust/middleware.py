@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import pghistory.middleware
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -42,6 +43,12 @@ class OfficerTwoFactorMiddleware:
             return None
         if user.is_verified():
             return None
+        if request.content_type == "application/json":
+            # The phone's outbox reads JSON and keeps the item: no redirect.
+            return JsonResponse(
+                {"error": "two-factor", "message": "Sign in with your code first."},
+                status=403,
+            )
         if not getattr(view_func, "login_required", True):
             return None
         match = request.resolver_match

@@ -114,3 +114,17 @@ def test_wrong_codes_make_the_next_try_wait(client, officer, settings):
     response = client.post(reverse("trust:two-factor"), {"token": code_for(device)})
     assert "Wait a minute" in response.content.decode()
     assert client.get(reverse("trust:requests")).status_code == 302
+
+
+def test_an_unverified_officer_sending_json_gets_json_not_a_redirect(
+    client, officer, settings
+):
+    settings.OFFICER_2FA_REQUIRED = True
+    client.force_login(officer)
+    response = client.put(
+        reverse("communities:sync-item", args=["6f1c1f9e-3d5e-4a47-9a35-1a2b3c4d5e6f"]),
+        "{}",
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["error"] == "two-factor"
