@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help setup venv node static database migrate demo run test lint check pytest chromium e2e bench clean
+.PHONY: help setup venv node static database migrate demo run test lint check audit pytest chromium e2e bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -74,10 +74,15 @@ check: venv database ## Django's system checks and the migrations check
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
+audit: venv ## Known vulnerabilities in the Python packages (pip-audit) and security lint (bandit)
+	$(VENV)/bin/pip-audit --progress-spinner off --skip-editable
+	$(VENV)/bin/bandit --quiet --recursive abcd communities assets grants evaluation trust \
+	  --exclude '*/tests/*,*/migrations/*' --severity-level high
+
 pytest: static database chromium ## The whole pytest suite, browser tests included
 	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest
 
-test: lint check pytest ## Every check: lint, Django checks, migrations, the whole suite
+test: lint check audit pytest ## Every check: lint, Django checks, migrations, audit, the whole suite
 
 e2e: static database chromium ## Only the browser tests
 	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest e2e

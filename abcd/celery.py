@@ -28,4 +28,9 @@ app.conf.beat_schedule = {
         "task": "evaluation.tasks.compute_snapshots",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Personal data retention, at night: https://crontab.guru/#30_2_*_*_*
+    "trust-apply-retention": {
+        "task": "trust.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

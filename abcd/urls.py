@@ -25,6 +25,7 @@ urlpatterns = [
     path("assets/", include("assets.urls")),
     path("grants/", include("grants.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("trust/", include("trust.urls")),
     path("admin/", admin.site.urls),
 ]
 

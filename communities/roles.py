@@ -43,6 +43,8 @@ class Capability(enum.Enum):
     MANAGE_EVALUATION = "manage_evaluation"
     # Evaluation: type in a resident's paper survey.
     ENTER_SURVEYS = "enter_surveys"
+    # Personal data: subject access, erasure and the retention schedule.
+    MANAGE_PERSONAL_DATA = "manage_personal_data"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -55,6 +57,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.MANAGE_GRANTS: frozenset({Role.OFFICER}),
     Capability.MANAGE_EVALUATION: frozenset({Role.OFFICER}),
     Capability.ENTER_SURVEYS: frozenset({Role.BUILDER, Role.OFFICER}),
+    Capability.MANAGE_PERSONAL_DATA: frozenset({Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).
@@ -80,6 +83,7 @@ NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
         ("Stories", "evaluation:story-list"),
         ("Surveys", "evaluation:surveys"),
         ("Reports", "evaluation:reports"),
+        ("Personal data", "trust:requests"),
     ),
     Role.BUILDER: (
         ("My work", "communities:my-work"),

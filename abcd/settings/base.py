@@ -5,9 +5,12 @@ django-environ (see .env.example, which documents each variable). dev.py and
 test.py give safe local defaults; production.py requires the secrets.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,15 +43,26 @@ INSTALLED_APPS = [
     "abcd",
     "crispy_forms",
     "crispy_forms_gds",
+    # Trust: sign-in lockout, two-factor sign-in, the Content Security Policy
+    # and the trigger-based audit trail.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "pgtrigger",
+    "pghistory",
     # The product's apps, in the one direction their dependencies point.
     "communities",
     "assets",
     "grants",
     "evaluation",
+    # Personal data, audit and security: reads every app but evaluation.
+    "trust",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,8 +71,15 @@ MIDDLEWARE = [
     # Every page needs sign-in unless its view says otherwise
     # (@login_not_required): a new staff page is private by default.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Officers without a verified second factor go to the two-factor page.
+    "trust.middleware.OfficerTwoFactorMiddleware",
+    # Who made each change, for the audit trail's triggers.
+    "trust.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "abcd.urls"
@@ -94,7 +115,10 @@ CSRF_FAILURE_VIEW = "communities.views.csrf_failure"
 LOGIN_REDIRECT_URL = "role-home"
 LOGOUT_REDIRECT_URL = "home"
 
-# https://docs.djangoproject.com/en/5.2/ref/settings/#auth-password-validators
+# Passwords per OWASP ASVS 5.0 level 2 (chapter V6): at least 12 characters,
+# long passphrases welcome (up to 128), common and breached-style passwords
+# (a common password with digits, symbols or l33t swaps around it) refused,
+# and no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."
@@ -104,8 +128,42 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {"NAME": "trust.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "trust.passwords.BreachedPatternValidator"},
+    {"NAME": "trust.passwords.ContextWordsValidator"},
 ]
+
+# django-axes locks a username out after repeated failed sign-ins
+# (https://django-axes.readthedocs.io/en/latest/4_configuration.html).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# Locking the account (not the address) stops a guesser who changes address,
+# and never locks out a whole council office behind one address.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that a lockout without the IP address can be dodged by
+# changing cookies or user agent; a lockout by username cannot.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "trust/locked_out.html"
+AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, django-otp). Officers see every resident's
+# record, so production requires a second factor of them; the local demo may
+# relax it.
+OFFICER_2FA_REQUIRED = env.bool("OFFICER_2FA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="") or SERVICE_NAME
+
+# Sessions end after a working day and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -206,3 +264,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Content Security Policy (django-csp 4): no inline script or style. The one
+# inline script, GOV.UK Frontend's js-enabled snippet in base.html, is allowed
+# by its SHA-256 hash (trust/tests/test_headers.py proves the hash matches).
+GOVUK_JS_ENABLED_HASH = "'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"
+_tiles = urlsplit(ASSETS_MAP_TILE_URL.replace("{s}", "a"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, GOVUK_JS_ENABLED_HASH],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"]
+        + ([f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else []),
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Personal data retention (trust.retention): residents with no activity for
+# this many days are anonymised by a nightly task; 0 turns it off.
+RETENTION_RESIDENT_INACTIVE_DAYS = env.int(
+    "RETENTION_RESIDENT_INACTIVE_DAYS", default=3 * 365
+)
+# Grant applications never sent: deleted after this many days; 0 turns it off.
+RETENTION_DRAFT_APPLICATION_DAYS = env.int(
+    "RETENTION_DRAFT_APPLICATION_DAYS", default=180
+)

@@ -8,3 +8,6 @@ SECRET_KEY = env(
     "SECRET_KEY", default="dev-only-not-secret-4b7f0c1e9d2a4c6f8e1b3a5d7c9e0f2a"
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# The local demo signs officers in without a second factor unless asked to.
+OFFICER_2FA_REQUIRED = env.bool("OFFICER_2FA_REQUIRED", default=False)

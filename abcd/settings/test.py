@@ -32,3 +32,7 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 # No map tiles: the tests never reach the internet, and the map must work
 # without them.
 ASSETS_MAP_TILE_URL = ""
+
+# Off by default so other tests sign officers in with a password alone; the
+# trust tests turn it on.
+OFFICER_2FA_REQUIRED = False

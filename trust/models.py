@@ -1,0 +1,139 @@
+"""The audit trail, the log of who viewed or exported a resident's record,
+and the record of each erasure.
+
+Changes are recorded by PostgreSQL triggers (django-pghistory), so a bulk or
+queryset ``.update()`` is caught as surely as a form's save. The tracked
+models belong to other apps; they are tracked here through proxy models, so
+their own apps stay unchanged and the triggers' migrations live in this app.
+"""
+
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.db import models
+
+from communities.models import Consent, Introduction, Resident, ResidentTag
+from grants.models import Application, Award, Payment, Repayment
+
+
+def _audited(name: str):
+    # Fresh trackers for each model: a tracker remembers the model it serves.
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        model_name=f"{name}Event",
+        obj_field=pghistory.ObjForeignKey(related_name="audit_events"),
+    )
+
+
+@_audited("Resident")
+class AuditedResident(Resident):
+    class Meta:
+        proxy = True
+
+
+@_audited("ResidentTag")
+class AuditedResidentTag(ResidentTag):
+    class Meta:
+        proxy = True
+
+
+@_audited("Consent")
+class AuditedConsent(Consent):
+    class Meta:
+        proxy = True
+
+
+@_audited("Introduction")
+class AuditedIntroduction(Introduction):
+    class Meta:
+        proxy = True
+
+
+@_audited("Application")
+class AuditedApplication(Application):
+    class Meta:
+        proxy = True
+
+
+@_audited("Award")
+class AuditedAward(Award):
+    class Meta:
+        proxy = True
+
+
+@_audited("Payment")
+class AuditedPayment(Payment):
+    class Meta:
+        proxy = True
+
+
+@_audited("Repayment")
+class AuditedRepayment(Repayment):
+    class Meta:
+        proxy = True
+
+
+class RecordAccessQuerySet(models.QuerySet):
+    def about(self, resident):
+        return self.filter(resident=resident)
+
+
+class RecordAccess(models.Model):
+    """Someone opened, changed or exported a resident's record."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Viewed the record"
+        EDIT_OPENED = "edit_opened", "Opened the record to change it"
+        SUBJECT_ACCESS = "subject_access", "Viewed everything held (subject access)"
+        EXPORTED = "exported", "Exported everything held as JSON"
+        ERASED = "erased", "Erased the record"
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action)
+    path = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = RecordAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["resident", "-at"])]
+        verbose_name_plural = "record accesses"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display().lower()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Erasure(models.Model):
+    """A resident whose personal data was removed, on request or by the
+    retention schedule. The anonymised row stays so that every count holds."""
+
+    class Reason(models.TextChoices):
+        REQUEST = "request", "The resident asked"
+        RETENTION = "retention", "No activity for the retention period"
+
+    resident = models.OneToOneField(
+        Resident, on_delete=models.PROTECT, related_name="erasure"
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    erased_at = models.DateTimeField(auto_now_add=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the retention schedule erased the record.",
+    )
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"Resident {self.resident_id} erased ({self.get_reason_display()})"

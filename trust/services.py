@@ -1,0 +1,228 @@
+"""Every write about personal data: the access log, erasure and the
+retention schedule. Each function is keyword-only, validates before it
+writes and runs in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import pghistory
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from communities.models import Consent, Conversation, Introduction, Resident
+from grants.models import Application
+
+from .models import Erasure, RecordAccess
+
+ERASED_NAME = "Erased resident"
+
+# What erasure writes over each field that identifies a resident or says
+# something about them; everything that is counted (site, ward, gifts and
+# interests, connector or not, dates) stays.
+RESIDENT_ERASED_VALUES = {
+    "first_name": ERASED_NAME,
+    "last_name": "",
+    "phone": "",
+    "email": "",
+    "street": "",
+    "postcode": "",
+    "cares_about": "",
+    "would_like_to_do": "",
+    "connector_gift": "",
+}
+APPLICATION_PERSONAL_FIELDS = ("contact_name", "email", "phone")
+
+
+def event_model(name: str) -> type[models.Model]:
+    """An audit event model (``ResidentEvent``, ``ApplicationEvent``...)."""
+    return apps.get_model("trust", f"{name}Event")
+
+
+@transaction.atomic
+def record_access_log(
+    *, resident_id: int, user, action: str, path: str = ""
+) -> RecordAccess | None:
+    """Note that ``user`` opened or exported a resident's record. A resident
+    that no longer exists is not logged (the page said so already)."""
+    if action not in RecordAccess.Action.values:
+        raise ValidationError(f"Unknown record access action: {action}.")
+    if not Resident.objects.filter(pk=resident_id).exists():
+        return None
+    entry = RecordAccess(
+        resident_id=resident_id, user=user, action=action, path=path[:300]
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def applications_of(resident: Resident):
+    """Grant applications made with the resident's email address: the only
+    link between a resident's record and an application."""
+    if not resident.email:
+        return Application.objects.none()
+    return Application.objects.filter(email__iexact=resident.email)
+
+
+def _anonymise_applications(application_ids: list[int]) -> None:
+    if not application_ids:
+        return
+    for pk in application_ids:
+        Application.objects.filter(pk=pk).update(
+            contact_name=ERASED_NAME, email=f"erased-{pk}@erased.invalid", phone=""
+        )
+    _scrub_application_events(application_ids)
+
+
+def _scrub_application_events(application_ids: list[int]) -> None:
+    events = event_model("Application").objects.filter(pgh_obj_id__in=application_ids)
+    for pk in application_ids:
+        events.filter(pgh_obj_id=pk).update(
+            contact_name=ERASED_NAME, email=f"erased-{pk}@erased.invalid", phone=""
+        )
+
+
+def _erase(resident: Resident, *, reason: str, erased_by) -> Erasure:
+    now = timezone.now()
+    pk = resident.pk
+    application_ids = list(applications_of(resident).values_list("pk", flat=True))
+    # The resident's own row, and the audit trail's copies of it.
+    Resident.objects.filter(pk=pk).update(**RESIDENT_ERASED_VALUES)
+    event_model("Resident").objects.filter(pgh_obj_id=pk).update(
+        **RESIDENT_ERASED_VALUES
+    )
+    # Free text written about them. A conversation's notes may be about
+    # several people; they go too, rather than risk keeping theirs.
+    involving = Introduction.objects.involving(resident) | Introduction.objects.filter(
+        connector=resident
+    )
+    introduction_ids = list(involving.values_list("pk", flat=True))
+    Introduction.objects.filter(pk__in=introduction_ids).update(notes="")
+    event_model("Introduction").objects.filter(pgh_obj_id__in=introduction_ids).update(
+        notes=""
+    )
+    Conversation.objects.filter(residents=resident).update(
+        what_matters="", follow_up=""
+    )
+    # They can no longer be contacted, introduced or named.
+    Consent.objects.filter(resident=resident, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_recorded_by=erased_by
+    )
+    _anonymise_applications(application_ids)
+    erasure = Erasure(resident_id=pk, reason=reason, erased_by=erased_by)
+    erasure.full_clean()
+    erasure.save()
+    if erased_by is not None:
+        RecordAccess.objects.create(
+            resident_id=pk, user=erased_by, action=RecordAccess.Action.ERASED
+        )
+    return erasure
+
+
+@transaction.atomic
+def resident_erase(*, resident: Resident, erased_by, confirm_name: str) -> Erasure:
+    """Anonymise one resident on their request. The officer types the
+    resident's name to show they have the right record."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if Erasure.objects.filter(resident=resident).exists():
+        raise ValidationError("This resident's record has already been erased.")
+    if " ".join(confirm_name.split()).casefold() != str(resident).casefold():
+        raise ValidationError(
+            {"confirm_name": f"Enter the resident's name exactly: {resident}"}
+        )
+    with pghistory.context(reason="erasure on request"):
+        return _erase(resident, reason=Erasure.Reason.REQUEST, erased_by=erased_by)
+
+
+# Retention ------------------------------------------------------------------
+
+
+@dataclass
+class RetentionPlan:
+    """What the schedule would do (a dry run) or did."""
+
+    residents: list[Resident] = field(default_factory=list)
+    draft_applications: list[Application] = field(default_factory=list)
+    applied: bool = False
+
+    def lines(self) -> list[str]:
+        verb = "Anonymised" if self.applied else "Would anonymise"
+        gone = "Deleted" if self.applied else "Would delete"
+        out = [
+            f"{verb} resident {r.pk} ({r.site}), last active before the cut-off"
+            for r in self.residents
+        ]
+        out += [
+            f"{gone} unsent application {a.reference}, last changed {a.updated_at:%-d %B %Y}"
+            for a in self.draft_applications
+        ]
+        return out or ["Nothing is due under the retention schedule."]
+
+
+def residents_due_for_retention(*, today: datetime.date | None = None):
+    """Residents with no activity (their record changed, a conversation, an
+    introduction, a consent) since the cut-off, not erased already."""
+    days = settings.RETENTION_RESIDENT_INACTIVE_DAYS
+    if not days:
+        return Resident.objects.none()
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=days)
+    cutoff_at = timezone.make_aware(
+        datetime.datetime.combine(cutoff, datetime.time.min)
+    )
+    recent_introduction = Introduction.objects.filter(
+        models.Q(resident=models.OuterRef("pk"))
+        | models.Q(to_resident=models.OuterRef("pk"))
+        | models.Q(connector=models.OuterRef("pk")),
+        introduced_on__gte=cutoff,
+    )
+    return (
+        Resident.objects.filter(updated_at__lt=cutoff_at, erasure__isnull=True)
+        .exclude(conversations__held_on__gte=cutoff)
+        .exclude(consents__given_at__gte=cutoff_at)
+        .exclude(models.Exists(recent_introduction))
+        .select_related("site")
+        .order_by("pk")
+    )
+
+
+def drafts_due_for_retention(*, today: datetime.date | None = None):
+    days = settings.RETENTION_DRAFT_APPLICATION_DAYS
+    if not days:
+        return Application.objects.none()
+    today = today or timezone.localdate()
+    cutoff_at = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=days), datetime.time.min
+        )
+    )
+    return Application.objects.filter(
+        status=Application.Status.DRAFT, updated_at__lt=cutoff_at
+    ).order_by("pk")
+
+
+@transaction.atomic
+def retention_apply(
+    *, dry_run: bool, today: datetime.date | None = None
+) -> RetentionPlan:
+    """Apply the retention schedule, or with ``dry_run`` only say what it
+    would do. Running it twice does nothing the second time."""
+    plan = RetentionPlan(
+        residents=list(residents_due_for_retention(today=today)),
+        draft_applications=list(drafts_due_for_retention(today=today)),
+    )
+    if dry_run:
+        return plan
+    with pghistory.context(reason="retention schedule"):
+        for resident in plan.residents:
+            _erase(resident, reason=Erasure.Reason.RETENTION, erased_by=None)
+        draft_ids = [a.pk for a in plan.draft_applications]
+        Application.objects.filter(pk__in=draft_ids).delete()
+        _scrub_application_events(draft_ids)
+    plan.applied = True
+    return plan

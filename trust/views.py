@@ -1,0 +1,233 @@
+"""Two-factor sign-in, officers' personal data requests (subject access,
+erasure, the retention schedule) and the public privacy notice. Writes go
+through trust.services."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import FormView, TemplateView, View
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from communities.access import CapabilityRequiredMixin
+from communities.forms import add_service_errors
+from communities.models import Resident
+from communities.roles import Capability, Role, roles_of
+
+from . import register, services
+from .forms import EraseForm, ResidentSearchForm, TokenForm
+from .models import Erasure, RecordAccess
+from .subject_access import subject_access_report
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PrivacyNoticeView(TemplateView):
+    template_name = "trust/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            entries=register.entries(), lawful_basis=register.LAWFUL_BASIS, **kwargs
+        )
+
+
+class TwoFactorView(FormView):
+    """Set up an authenticator app (first time) or enter its code."""
+
+    form_class = TokenForm
+    template_name = "trust/two_factor.html"
+
+    @cached_property
+    def confirmed_device(self) -> TOTPDevice | None:
+        return TOTPDevice.objects.devices_for_user(self.request.user).first()
+
+    @cached_property
+    def new_device(self) -> TOTPDevice:
+        device = TOTPDevice.objects.filter(
+            user=self.request.user, confirmed=False
+        ).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=self.request.user, name="Authenticator app", confirmed=False
+            )
+        return device
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["setting_up"] = self.confirmed_device is None
+        context["required"] = Role.OFFICER in roles_of(self.request.user)
+        if context["setting_up"]:
+            device = self.new_device
+            context["secret"] = base64.b32encode(device.bin_key).decode()
+            context["qr_code"] = segno.make(device.config_url, error="m").svg_data_uri(
+                scale=5, dark="#0b0c0c"
+            )
+        return context
+
+    def form_valid(self, form):
+        token = form.cleaned_data["token"]
+        device = self.confirmed_device or self.new_device
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            # django-otp waits longer after each wrong code.
+            form.add_error(
+                "token", "You entered a wrong code. Wait a minute, then try again"
+            )
+            return self.form_invalid(form)
+        if not device.verify_token(token):
+            form.add_error(
+                "token",
+                "The code is not right. Check your app and enter the code it shows now",
+            )
+            return self.form_invalid(form)
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            messages.success(self.request, "Two-factor sign-in is set up.")
+        otp_login(self.request, device)
+        return redirect(self.next_url())
+
+    def next_url(self) -> str:
+        wanted = self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            wanted,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return wanted
+        return reverse("role-home")
+
+
+class PersonalDataMixin(CapabilityRequiredMixin):
+    required_capability = Capability.MANAGE_PERSONAL_DATA
+
+
+class PersonalDataRequestsView(PersonalDataMixin, TemplateView):
+    """Find a resident to answer a subject access or erasure request."""
+
+    template_name = "trust/requests.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ResidentSearchForm(self.request.GET or None)
+        results = None
+        if form.is_valid() and form.cleaned_data["q"].strip():
+            results = (
+                Resident.objects.search(form.cleaned_data["q"])
+                .select_related("site", "erasure")
+                .order_by("first_name", "last_name", "pk")[:50]
+            )
+        context.update(
+            form=form,
+            results=results,
+            erasures=Erasure.objects.select_related("erased_by")[:10],
+        )
+        return context
+
+
+class ResidentMixin(PersonalDataMixin):
+    @cached_property
+    def resident(self) -> Resident:
+        return get_object_or_404(
+            Resident.objects.select_related("site", "area", "created_by"),
+            pk=self.kwargs["pk"],
+        )
+
+
+class SubjectAccessView(ResidentMixin, TemplateView):
+    template_name = "trust/subject_access.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        services.record_access_log(
+            resident_id=self.resident.pk,
+            user=self.request.user,
+            action=RecordAccess.Action.SUBJECT_ACCESS,
+            path=self.request.path,
+        )
+        context.update(
+            resident=self.resident,
+            report=subject_access_report(resident=self.resident),
+            erasure=Erasure.objects.filter(resident=self.resident).first(),
+        )
+        return context
+
+
+class SubjectAccessJsonView(ResidentMixin, View):
+    def get(self, request, pk):
+        services.record_access_log(
+            resident_id=self.resident.pk,
+            user=request.user,
+            action=RecordAccess.Action.EXPORTED,
+            path=request.path,
+        )
+        report = subject_access_report(resident=self.resident)
+        response = HttpResponse(
+            json.dumps(report, cls=DjangoJSONEncoder, indent=2),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="resident-{pk}-subject-access.json"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class EraseView(ResidentMixin, FormView):
+    form_class = EraseForm
+    template_name = "trust/erase.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            resident=self.resident,
+            erasure=Erasure.objects.filter(resident=self.resident).first(),
+            applications=services.applications_of(self.resident).count(),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.resident_erase(
+                resident=self.resident,
+                erased_by=self.request.user,
+                confirm_name=form.cleaned_data["confirm_name"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Resident {self.resident.pk}'s personal data has been erased. "
+            "Their gifts, interests and activity are still counted, without their name.",
+        )
+        return redirect("trust:requests")
+
+
+class RetentionPreviewView(PersonalDataMixin, TemplateView):
+    """A dry run of the retention schedule: what tonight's run would do."""
+
+    template_name = "trust/retention.html"
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            plan=services.retention_apply(dry_run=True),
+            resident_days=settings.RETENTION_RESIDENT_INACTIVE_DAYS,
+            draft_days=settings.RETENTION_DRAFT_APPLICATION_DAYS,
+        )
+        return context
