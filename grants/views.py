@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -325,6 +326,9 @@ class OfficerApplicationMixin(ApplicationAccessMixin):
     required_capability = Capability.MANAGE_GRANTS
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 class ReviewQueueView(CapabilityRequiredMixin, TemplateView):
     """A panel member's applications to score; an officer's view of all."""
 
@@ -367,7 +371,19 @@ class ReviewQueueView(CapabilityRequiredMixin, TemplateView):
                     )
                 )
             )
-        context["applications"] = applications
+        # A city's programme has thousands of applications: one page at a
+        # time, the oldest first.
+        page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            applications=page.object_list,
+            page_obj=page,
+            total=page.paginator.count,
+            page_query=query.urlencode(),
+        )
         return super().get_context_data(**context, **kwargs)
 
 

@@ -467,3 +467,24 @@ def test_an_application_page_is_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("grants:application", args=[application.pk]))
     assert response.text.count("Fine") == 10
+
+
+def test_the_officers_queue_is_paginated_with_a_constant_query_count(client, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from grants.tests.factories import ApplicationFactory, FundFactory
+
+    client.force_login(officer)
+    fund = FundFactory()
+    ApplicationFactory.create_batch(5, fund=fund, status="in_review")
+    with CaptureQueriesContext(connection) as small:
+        page = client.get("/grants/review/")
+    ApplicationFactory.create_batch(70, fund=fund, status="in_review")
+    with CaptureQueriesContext(connection) as large:
+        page = client.get("/grants/review/")
+    assert len(large) == len(small)
+    body = page.content.decode()
+    assert "75 applications (page 1 of 2)" in body
+    assert len(page.context["applications"]) == 50
+    assert "page=2" in body
