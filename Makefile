@@ -80,7 +80,7 @@ audit: venv ## Known vulnerabilities in the Python packages (pip-audit) and secu
 	  --exclude '*/tests/*,*/migrations/*' --severity-level high
 
 pytest: static database chromium ## The whole pytest suite, browser tests included
-	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest --create-db
 
 test: lint check audit pytest ## Every check: lint, Django checks, migrations, audit, the whole suite
 
