@@ -199,7 +199,11 @@ class ResidentFieldsMixin(forms.Form):
                 "heart": split(data["gifts_heart"]),
             },
             "passions": split(data["passions"]),
-            "consents": data["consents"] or [],
+            **(
+                {"consents": data["consents"] or []}
+                if prefix + "consents" in self.fields
+                else {}
+            ),
         }
 
     def resident_layout(self):
@@ -249,9 +253,16 @@ class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         label="Ward (optional)", queryset=Area.objects.none(), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        # Read by get_layout, which the GOV.UK mixin calls during __init__.
+        self.editing = editing
         super().__init__(*args, **kwargs)
         self.setup_site(user)
+        if editing:
+            # A resident's site stays, and consent is changed on their page,
+            # with its own record of who and when.
+            del self.fields["consents"]
+            self.fields["site"].disabled = True
 
     def save(self, user) -> Resident:
         return services.resident_create(
@@ -267,11 +278,14 @@ class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         return f"{resident.first_name} has been added.", resident.get_absolute_url()
 
     def get_layout(self):
+        fields = self.resident_layout()
+        if self.editing:
+            fields = [f for f in fields if "consents" not in f.fields]
         return Layout(
             Field.select("site"),
-            *self.resident_layout()[:6],
+            *fields[:6],
             Field.select("area"),
-            *self.resident_layout()[6:],
+            *fields[6:],
         )
 
 

@@ -334,15 +334,13 @@ class ResidentEditView(TagVocabularyMixin, SiteScopedMixin, DetailView, FormView
         }
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
         # Site and consent are changed elsewhere: consent on the resident's
         # page, with its own record of who and when.
-        del form.fields["consents"]
-        form.fields["site"].disabled = True
-        return form
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "editing": True,
+        }
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -354,7 +352,6 @@ class ResidentEditView(TagVocabularyMixin, SiteScopedMixin, DetailView, FormView
         if not form.is_valid():
             return self.form_invalid(form)
         fields = form.resident_kwargs()
-        fields.pop("consents")
         try:
             services.resident_update(
                 resident=self.object,

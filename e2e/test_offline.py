@@ -31,6 +31,22 @@ def site(make_user):
     return site
 
 
+@pytest.fixture(autouse=True)
+def keeps_to_the_csp(page):
+    """The outbox and the service worker run under the same Content
+    Security Policy as every page (no unsafe-inline): nothing is blocked,
+    in the page or in the worker."""
+    blocked = []
+
+    def note(message):
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
+
+    page.context.on("console", note)
+    yield
+    assert not blocked, blocked
+
+
 def waiting(page) -> int:
     return page.evaluate("window.abcdOutbox.items().then((items) => items.length)")
 

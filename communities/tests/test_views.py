@@ -398,6 +398,37 @@ def test_changing_a_residents_details(client, builder, site_a, ward):
     }
 
 
+def test_the_edit_page_leaves_consent_to_the_residents_page(
+    client, builder, site_a, site_b, officer, caplog
+):
+    """Consent is given and withdrawn on the resident's page, with its own
+    record; the edit page neither shows it nor stumbles over its absence."""
+    resident = ResidentFactory(site=site_a, first_name="Sam", consents=["contact"])
+    url = f"/communities/residents/{resident.pk}/edit/"
+    for user in (builder, officer):
+        client.force_login(user)
+        with caplog.at_level("WARNING"):
+            page = client.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert 'name="consents"' not in html
+        assert 'name="first_name"' in html
+        assert not [r for r in caplog.records if "Could not resolve" in r.message]
+    # The officer sees both sites, and the site cannot be changed here.
+    assert 'name="site"' in html and "disabled" in html.split('name="site"')[1][:200]
+    response = client.post(
+        url, {"first_name": "Samira", "site": site_b.pk, "consents": ["introduce"]}
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert (resident.first_name, resident.site) == ("Samira", site_a)
+    assert list(
+        resident.consents.filter(withdrawn_at__isnull=True).values_list(
+            "purpose", flat=True
+        )
+    ) == ["contact"]
+
+
 def test_changing_a_resident_cannot_move_them_to_another_site(
     client, builder, site_a, site_b
 ):

@@ -8,6 +8,7 @@ visitors, never receive a resident's name or contact details."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
@@ -19,8 +20,10 @@ from assets.tests.factories import AssetFactory, MappingSessionFactory
 from communities.models import Resident
 from communities.roles import Role
 from communities.tests.factories import UserFactory
+from evaluation import services as evaluation_services
+from evaluation.models import Story, SurveyResponse
 from grants import services as grant_services
-from grants.models import Application, PanelAssignment
+from grants.models import Application, GrantReport, PanelAssignment
 from grants.tests.factories import ApplicationFactory, AwardFactory, FundFactory
 
 from .factories import make_site
@@ -129,14 +132,61 @@ def build_world():
             file_name="x.csv", content="name\nHall\n", headers=["name"], row_count=1,
             uploaded_by=officer,
         )  # fmt: skip
+    build_evaluation(world, officer)
     return world, users
 
 
+def build_evaluation(world, officer) -> None:
+    """The framework (one outcome, its stories indicator, a cohesion
+    question), and for each site a story linked to its resident, an
+    end-of-grant report and a survey link for its ward. Site A's story is
+    chosen for reports and its report may be shared; site B's are not."""
+    outcome = evaluation_services.outcome_save(title="People have good friends")
+    indicator = evaluation_services.story_indicator_ensure(outcome=outcome)
+    question = evaluation_services.cohesion_question_save(
+        text="I could borrow a ladder from someone on my street", outcome=outcome
+    )
+    for key, w in world.items():
+        w.outcome, w.indicator, w.question = outcome, indicator, question
+        ward = w.alice.area
+        # The teller's name is kept with the story but, told anonymously,
+        # is never shown in a report.
+        w.story = evaluation_services.story_record(
+            title=f"A bench at the bus stop in {ward}",
+            text="Neighbours who had never spoken now meet at the bench each week.",
+            told_by=f"{w.alice.first_name} {w.alice.last_name}, a resident",
+            teller=Story.Teller.RESIDENT,
+            told_on=datetime.date(2026, 5, 3),
+            outcomes=[outcome],
+            consent_to_publish=True,
+            is_anonymous=True,
+            recorded_by=officer,
+            site=w.site,
+            area=ward,
+            resident=w.alice,
+        )
+        w.grant_report = GrantReport.objects.create(
+            award=w.award,
+            what_happened="Twelve neighbours planted bulbs along the verge.",
+            people_taken_part=12,
+            may_share=key == "a",
+            recorded_by=officer,
+        )
+        w.survey_token = evaluation_services.survey_link_token(
+            area=ward, wave=SurveyResponse.Wave.BASELINE, site=w.site
+        )
+    evaluation_services.story_select(
+        story=world["a"].story, selected=True, selected_by=officer
+    )
+
+
 def cases(world) -> list[Case]:
+    framework = world["a"]
     out = [
         Case("home", {}, PUBLIC),
         Case("accessibility", {}, PUBLIC),
         Case("healthz", {}, PUBLIC),
+        Case("ping", {}, PUBLIC),
         Case("login", {}, answers(302, anonymous=200)),
         Case("logout", {}, answers(405, anonymous=LOGIN)),
         Case("role-home", {}, answers(302, anonymous=LOGIN)),
@@ -150,6 +200,10 @@ def cases(world) -> list[Case]:
         Case("communities:group-list", {}, LOG_WORK),
         Case("communities:group-create", {}, LOG_WORK),
         Case("communities:site-list", {}, LOG_WORK),
+        Case("communities:outbox", {}, LOG_WORK),
+        # The service worker is public JavaScript: it holds no data, and a
+        # phone fetches it whether or not its builder is signed in.
+        Case("communities:service-worker", {}, PUBLIC),
         Case(
             "communities:sync-item",
             {"device_id": uuid.uuid4()},
@@ -173,6 +227,20 @@ def cases(world) -> list[Case]:
         Case("grants:fund-new", {}, OFFICER),
         Case("evaluation:dashboard", {}, OFFICER),
         Case("evaluation:reports", {}, READ_REPORTS),
+        Case("evaluation:framework", {}, OFFICER),
+        Case("evaluation:outcome-new", {}, OFFICER),
+        Case("evaluation:outcome-edit", {"pk": framework.outcome.pk}, OFFICER),
+        Case("evaluation:indicator-edit", {"pk": framework.indicator.pk}, OFFICER),
+        Case("evaluation:question-new", {}, OFFICER),
+        Case("evaluation:question-edit", {"pk": framework.question.pk}, OFFICER),
+        Case("evaluation:surveys", {}, OFFICER),
+        # Builders type in residents' paper surveys, as officers do.
+        Case("evaluation:survey-new", {}, LOG_WORK),
+        Case("evaluation:survey-link", {}, OFFICER),
+        Case("evaluation:survey-answer", {"token": "not-a-real-link"}, answers(404)),
+        Case("evaluation:story-list", {}, OFFICER),
+        Case("evaluation:story-new", {}, OFFICER),
+        Case("evaluation:grant-reports", {}, OFFICER),
         Case("trust:privacy", {}, PUBLIC),
         Case("trust:two-factor", {}, SIGNED_IN),
         Case("trust:requests", {}, OFFICER),
@@ -259,6 +327,27 @@ def cases(world) -> list[Case]:
             Case("trust:subject-access", {"pk": w.alice.pk}, OFFICER, key),
             Case("trust:subject-access-json", {"pk": w.alice.pk}, OFFICER, key),
             Case("trust:erase", {"pk": w.alice.pk}, OFFICER, key),
+            # Residents answer through the link, with no account.
+            Case("evaluation:survey-answer", {"token": w.survey_token}, PUBLIC, key),
+            Case("evaluation:story", {"pk": w.story.pk}, OFFICER, key),
+            Case("evaluation:story-edit", {"pk": w.story.pk}, OFFICER, key),
+            Case(
+                "evaluation:story-select",
+                {"pk": w.story.pk},
+                answers(403, anonymous=LOGIN, officer=405),
+                key,
+            ),
+            # Only a report the grant holder agreed to share becomes a story.
+            # The view looks the report up before it checks the role, so
+            # others are refused with 404 for a report that may not be shared.
+            Case(
+                "evaluation:story-from-report",
+                {"pk": w.grant_report.pk},
+                OFFICER
+                if key == "a"
+                else answers((403, 404), anonymous=LOGIN, officer=404),
+                key,
+            ),
         ]
         for name in ("screen", "assign", "paper-scores", "decide", "payment",
                      "repayment", "withdraw", "report"):  # fmt: skip
@@ -322,6 +411,8 @@ def test_every_role_gets_the_expected_answer_from_every_url(client, world, role)
             ok = got == 302 and response.url.startswith(reverse("login"))
         elif expected == "any":
             ok = got < 500
+        elif isinstance(expected, tuple):
+            ok = got in expected
         else:
             ok = got == expected
         if not ok:
@@ -366,3 +457,15 @@ def test_a_builder_cannot_change_another_sites_records_by_guessing_ids(client, w
     )
     assert response.status_code == 404
     assert "AliciaA" not in response.content.decode()
+
+
+def test_cabinet_reads_the_chosen_story_but_never_who_told_it(client, world):
+    """The leak check above is only worth something if the page shows the
+    story: it does, told anonymously, and the unchosen story not at all."""
+    data, users = world
+    client.force_login(users["cabinet"])
+    text = client.get(reverse("evaluation:reports")).content.decode()
+    assert data["a"].story.title in text
+    assert data["b"].story.title not in text
+    assert data["a"].alice.first_name not in text
+    assert data["a"].story.told_by not in text

@@ -1,6 +1,8 @@
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
@@ -12,6 +14,16 @@ from communities.models import (
     Resident,
     ResidentTag,
 )
+from evaluation import indicators, reads
+from evaluation import services as evaluation_services
+from evaluation.models import (
+    CohesionQuestion,
+    Indicator,
+    Outcome,
+    Snapshot,
+    Story,
+    SurveyResponse,
+)
 from grants.models import Application
 from trust import services
 from trust.models import Erasure, RecordAccess
@@ -21,12 +33,88 @@ from .factories import make_site
 
 pytestmark = pytest.mark.django_db
 
+# The month the trust world's conversations, introductions and stories fall in.
+MONTH = datetime.date(2026, 5, 1)
+leeds = importlib.import_module("evaluation.migrations.0002_seed_leeds_framework")
+
+
+@pytest.fixture(autouse=True)
+def framework(db):
+    """Leeds' outcomes and indicators, as the data migration seeds them
+    (seeded again: a browser test may have emptied the reused database)."""
+    leeds.seed(apps, None)
+
+
+def tell_stories_and_survey(world) -> None:
+    """Evidence that involves the resident to be erased: a story linked to
+    her, a survey in her ward, and the month's snapshots."""
+    evaluation_services.story_record(
+        title="Baking for the bus stop",
+        text="A street that never spoke now bakes together.",
+        told_by=f"{world.alice.first_name}, a resident",
+        teller=Story.Teller.RESIDENT,
+        told_on=MONTH.replace(day=3),
+        outcomes=[Outcome.objects.get(code="better-connected")],
+        consent_to_publish=True,
+        is_anonymous=True,
+        recorded_by=world.builder,
+        site=world.site,
+        area=world.alice.area,
+        resident=world.alice,
+    )
+    evaluation_services.survey_response_record(
+        area=world.alice.area,
+        site=world.site,
+        wave=SurveyResponse.Wave.BASELINE,
+        completed_on=MONTH.replace(day=4),
+        swemwbs=[4] * 7,
+        ons4={"life_satisfaction": 8},
+        cohesion={CohesionQuestion.objects.active().first().pk: 4},
+        entered_by=world.builder,
+    )
+    evaluation_services.snapshot_compute(month=MONTH)
+
+
+def indicator_figures() -> dict:
+    """Every indicator's value and base for the month, for the programme,
+    each site and each ward, worked out afresh through
+    evaluation.indicators."""
+    end = indicators.next_month(MONTH)
+    return {
+        indicator.code: indicators.spec_for(indicator).compute_all(MONTH, end)
+        for indicator in Indicator.objects.select_related("outcome", "question")
+    }
+
+
+def stored_snapshots() -> dict:
+    return {
+        (code, month, site, area): (value, base)
+        for code, month, site, area, value, base in Snapshot.objects.values_list(
+            "indicator__code", "month", "site", "area", "value", "base"
+        )
+    }
+
+
+def report_figures() -> dict:
+    """What the dashboard (all figures) and cabinet's reports (headline
+    figures, small numbers suppressed) show, read from the snapshots."""
+    return {
+        public: [
+            (row.indicator.code, [(p.month, p.shown) for p in row.points])
+            for row in reads.indicator_rows(last_month=MONTH, public=public)
+        ]
+        for public in (False, True)
+    }
+
 
 def programme_figures() -> dict:
-    """Every count the programme reports from communities data: per site and
-    overall, the figures the dashboard, snapshots and the annual review are
-    built from."""
+    """Every count the programme reports: per site and overall, the figures
+    the dashboard, snapshots and the annual review are built from, and
+    every evaluation indicator worked out afresh."""
     return {
+        "indicators": indicator_figures(),
+        "snapshots": stored_snapshots(),
+        "reports": report_figures(),
         "residents": Resident.objects.count(),
         "connectors": Resident.objects.connectors().count(),
         "residents_per_site": dict(
@@ -68,12 +156,22 @@ def programme_figures() -> dict:
 def test_erasure_removes_personal_data_and_changes_no_figure(officer):
     a = make_site("A")
     make_site("B")
+    tell_stories_and_survey(a)
     before = programme_figures()
+    # The figures rest on the records the erasure touches.
+    assert before["indicators"]["conversations"][indicators.ALL].base == 2
+    assert before["indicators"]["residents-introduced"][("site", a.site.pk)].base == 2
+    assert before["snapshots"][("swemwbs", MONTH, None, None)][1] == 1
+    stories = before["indicators"]["stories-better-connected"]
+    assert stories[("site", a.site.pk)].base == 1
 
     services.resident_erase(
         resident=a.alice, erased_by=officer, confirm_name="aliciaa  QuartermainA"
     )
 
+    assert programme_figures() == before
+    # Tonight's recomputation of the month gives the same figures too.
+    evaluation_services.snapshot_compute(month=MONTH)
     assert programme_figures() == before
     alice = Resident.objects.get(pk=a.alice.pk)
     assert str(alice) == services.ERASED_NAME
