@@ -163,7 +163,7 @@ class SurveyForm(GovUKFormMixin, forms.Form):
 
     submit_text = "Send answers"
 
-    def __init__(self, *args, staff: bool = False, **kwargs):
+    def __init__(self, *args, staff: bool = False, user=None, **kwargs):
         self.staff = staff
         self.questions = list(CohesionQuestion.objects.active())
         self.submit_text = "Save survey" if staff else "Send answers"
@@ -174,8 +174,10 @@ class SurveyForm(GovUKFormMixin, forms.Form):
                 queryset=Area.objects.wards(),
                 error_messages={"required": "Choose the ward the resident lives in"},
             )
+            # A builder records surveys for their own sites only.
+            sites = Site.objects.visible_to(user) if user else Site.objects.none()
             self.fields["site"] = forms.ModelChoiceField(
-                label="Site (optional)", queryset=Site.objects.all(), required=False
+                label="Site (optional)", queryset=sites, required=False
             )
             self.fields["wave"] = forms.ChoiceField(
                 label="Is this a baseline or a follow-up survey?",

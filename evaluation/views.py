@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -254,7 +255,7 @@ class SurveyCreateView(CapabilityRequiredMixin, FormView):
     form_class = SurveyForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "staff": True}
+        return {**super().get_form_kwargs(), "staff": True, "user": self.request.user}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -390,9 +391,11 @@ class StoryUpdateView(StoryFormMixin, FormView):
     heading = "Change a story"
     success_message = "The story is saved."
 
-    def dispatch(self, request, *args, **kwargs):
-        self.story = get_object_or_404(Story, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def story(self):
+        # Looked up only once the role check in dispatch() has passed, so a
+        # role without access learns nothing about which stories exist.
+        return get_object_or_404(Story, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -453,12 +456,13 @@ class StoryFromReportView(ManageMixin, FormView):
     template_name = "evaluation/story_from_report.html"
     success_message = "The grant's report is now a story."
 
-    def dispatch(self, request, *args, **kwargs):
-        self.report = get_object_or_404(
+    @cached_property
+    def report(self):
+        # After the role check, as for stories.
+        return get_object_or_404(
             GrantReport.objects.shareable().select_related("award__application"),
-            pk=kwargs["pk"],
+            pk=self.kwargs["pk"],
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.report, **kwargs)

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from communities.models import Consent, Conversation, Introduction, Resident
+from communities.signals import resident_anonymised
 from grants.models import Application
 
 from .models import Erasure, RecordAccess
@@ -117,6 +118,8 @@ def _erase(resident: Resident, *, reason: str, erased_by) -> Erasure:
     erasure = Erasure(resident_id=pk, reason=reason, erased_by=erased_by)
     erasure.full_clean()
     erasure.save()
+    # Apps that trust does not read (stories, in evaluation) clear theirs.
+    resident_anonymised.send(sender=Resident, resident=resident)
     if erased_by is not None:
         RecordAccess.objects.create(
             resident_id=pk, user=erased_by, action=RecordAccess.Action.ERASED

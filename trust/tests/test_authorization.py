@@ -337,15 +337,13 @@ def cases(world) -> list[Case]:
                 answers(403, anonymous=LOGIN, officer=405),
                 key,
             ),
-            # Only a report the grant holder agreed to share becomes a story.
-            # The view looks the report up before it checks the role, so
-            # others are refused with 404 for a report that may not be shared.
+            # Only a report the grant holder agreed to share becomes a story;
+            # the role is checked before the report is looked up, so no other
+            # role learns whether a report exists.
             Case(
                 "evaluation:story-from-report",
                 {"pk": w.grant_report.pk},
-                OFFICER
-                if key == "a"
-                else answers((403, 404), anonymous=LOGIN, officer=404),
+                OFFICER if key == "a" else answers(403, anonymous=LOGIN, officer=404),
                 key,
             ),
         ]

@@ -289,3 +289,35 @@ def test_retention_dry_run_lists_and_changes_nothing_then_applies_once(settings)
     assert services.retention_apply(dry_run=False, today=later).lines() == [
         "Nothing is due under the retention schedule."
     ]
+
+
+def test_erasure_takes_the_teller_off_their_stories_and_keeps_the_count(officer):
+    from evaluation.models import Story
+    from evaluation.tests.factories import StoryFactory
+
+    world = make_site("A")
+    resident = world.alice
+    named = StoryFactory(
+        resident=resident,
+        told_by=f"{resident.first_name}, a resident of Matson",
+        is_anonymous=False,
+        text=f"{resident.first_name} started the walking group.",
+        selected_for_report=True,
+    )
+    anonymous = StoryFactory(resident=resident, told_by="Someone on our street")
+    stories_before = Story.objects.count()
+
+    services.resident_erase(
+        resident=resident, erased_by=officer, confirm_name=str(resident)
+    )
+
+    named.refresh_from_db()
+    anonymous.refresh_from_db()
+    assert Story.objects.count() == stories_before
+    assert named.told_by == ""
+    assert named.is_anonymous
+    assert resident.first_name not in named.text
+    assert not named.selected_for_report
+    assert named.resident is None
+    assert anonymous.told_by == ""
+    assert anonymous.text == "We met at the bench and now we walk together."

@@ -1,0 +1,10 @@
+"""Signals other apps listen to. They are defined here, in the leftmost app,
+so that an app further right can react to something without the sender
+importing it."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that anonymises a resident (an erasure request
+# or the retention schedule), with ``resident``: every app that keeps
+# something about residents removes what identifies them.
+resident_anonymised = Signal()
