@@ -12,6 +12,7 @@ import re
 from django.db.models import Q
 
 from communities.models import Introduction, Resident
+from communities.signals import personal_data_requested
 
 from .models import RecordAccess
 from .services import applications_of, event_model
@@ -181,6 +182,13 @@ def subject_access_report(*, resident: Resident) -> dict:
                 "created_at": a.created_at,
             }
             for a in applications_of(resident).select_related("fund")
+        ],
+        "other_records": [
+            section
+            for _receiver, section in personal_data_requested.send(
+                sender=Resident, resident=resident
+            )
+            if section and section.get("items")
         ],
         "changes": _audit_entries(resident),
         "record_accesses": [

@@ -321,3 +321,14 @@ def test_erasure_takes_the_teller_off_their_stories_and_keeps_the_count(officer)
     assert named.resident is None
     assert anonymous.told_by == ""
     assert anonymous.text == "We met at the bench and now we walk together."
+
+
+def test_subject_access_includes_the_stories_they_told(officer):
+    from evaluation.tests.factories import StoryFactory
+
+    world = make_site("A")
+    StoryFactory(resident=world.alice, title="The walking group")
+    report = subject_access_report(resident=world.alice)
+    (section,) = report["other_records"]
+    assert section["title"] == "Stories they told"
+    assert section["items"][0]["Title"] == "The walking group"
