@@ -43,6 +43,9 @@ class Capability(enum.Enum):
     MANAGE_EVALUATION = "manage_evaluation"
     # Evaluation: type in a resident's paper survey.
     ENTER_SURVEYS = "enter_surveys"
+    # Evaluation: run reports, write an annual review's recommendations and
+    # publish it for cabinet.
+    RUN_REPORTS = "run_reports"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -55,6 +58,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.MANAGE_GRANTS: frozenset({Role.OFFICER}),
     Capability.MANAGE_EVALUATION: frozenset({Role.OFFICER}),
     Capability.ENTER_SURVEYS: frozenset({Role.BUILDER, Role.OFFICER}),
+    Capability.RUN_REPORTS: frozenset({Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).
