@@ -21,6 +21,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from communities.models import Area, Site, SiteFinance
 from communities.suppression import FEWER_THAN, SUPPRESSION_THRESHOLD, is_suppressed
@@ -446,10 +447,27 @@ def ward_map_svg(wards, values: dict[int, Decimal | None]) -> str:
 # Drawing --------------------------------------------------------------------
 
 
+# The PDF draws SVG without the site's stylesheet: the charts carry their
+# colours as attributes (the stylesheet still wins on the web page).
+CHART_ATTRIBUTES = {
+    'class="abcd-chart__line"': 'fill="none" stroke="#1d70b8" stroke-width="2"',
+    'class="abcd-chart__dot"': 'fill="#1d70b8"',
+    'class="abcd-chart__axis"': 'stroke="#b1b4b6" stroke-width="1"',
+}
+
+
+def _chart(values, *, label: str) -> SafeString:
+    svg = str(charts.sparkline(values, label=label))
+    for name, attributes in CHART_ATTRIBUTES.items():
+        svg = svg.replace(name, f"{name} {attributes}")
+    # Built from numbers and an escaped label.
+    return mark_safe(svg)
+
+
 def context_for(run: ReportRun) -> dict:
     figures = run.figures or {}
     for figure in figures.get("numbers", []):
-        figure["chart"] = charts.sparkline(
+        figure["chart"] = _chart(
             [
                 None if m["value"] is None else Decimal(m["value"])
                 for m in figure["months"]
