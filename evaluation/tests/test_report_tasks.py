@@ -224,9 +224,7 @@ def snapshots_locked():
     )
     try:
         with lock.cursor() as cursor:
-            cursor.execute(
-                f"LOCK TABLE {Snapshot._meta.db_table} IN EXCLUSIVE MODE"
-            )
+            cursor.execute(f"LOCK TABLE {Snapshot._meta.db_table} IN EXCLUSIVE MODE")
         yield lock
     finally:
         lock.rollback()
