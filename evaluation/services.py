@@ -562,7 +562,7 @@ def _progress(run: ReportRun, progress: int, step: str) -> None:
     ReportRun.objects.filter(pk=run.pk).update(progress=progress, step=step)
 
 
-def report_run_build(*, run_id: int) -> ReportRun | None:
+def report_run_build(*, run_id: int, notify: bool = True) -> ReportRun | None:
     """Build a run's report: refresh the period's monthly snapshots, gather
     the figures, draw the PDF, then store figures, file and status together.
 
@@ -626,7 +626,8 @@ def report_run_build(*, run_id: int) -> ReportRun | None:
         if old_name and old_name != locked.file.name:
             storage = locked.file.storage
             transaction.on_commit(lambda: storage.delete(old_name))
-        transaction.on_commit(lambda: report_run_notify(run_id=locked.pk))
+        if notify:
+            transaction.on_commit(lambda: report_run_notify(run_id=locked.pk))
     return locked
 
 

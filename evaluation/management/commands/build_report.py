@@ -45,5 +45,5 @@ class Command(BaseCommand):
                 ReportRun.objects.filter(pk=run.pk).update(sent_at=run.requested_at)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        run = services.report_run_build(run_id=run.pk)
+        run = services.report_run_build(run_id=run.pk, notify=False)
         self.stdout.write(run.file.path)
