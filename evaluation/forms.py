@@ -410,7 +410,7 @@ def _year_choices():
     from .reports import financial_year_of
 
     this_year = financial_year_of(timezone.localdate())
-    return [
+    return [("", "Choose the year")] + [
         (
             str(year),
             f"{year}/{str(year + 1)[2:]} (1 April {year} to 31 March {year + 1})",
@@ -423,7 +423,7 @@ def _month_choices():
     from . import indicators
 
     months = indicators.months_ending(timezone.localdate(), 24)[::-1]
-    return [(m.isoformat(), f"{m:%B %Y}") for m in months]
+    return [("", "Choose the month")] + [(m.isoformat(), f"{m:%B %Y}") for m in months]
 
 
 class ReportRequestForm(GovUKFormMixin, forms.Form):
@@ -438,11 +438,13 @@ class ReportRequestForm(GovUKFormMixin, forms.Form):
     year = forms.TypedChoiceField(
         label="Financial year (for the annual review)",
         coerce=int,
+        empty_value=None,
         required=False,
     )
     month = forms.TypedChoiceField(
         label="Month (for a monthly report)",
         coerce=datetime.date.fromisoformat,
+        empty_value=None,
         required=False,
     )
 
