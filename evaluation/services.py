@@ -437,6 +437,14 @@ logger = logging.getLogger(__name__)
 # How a publish behaves when the broker is down: fail fast and leave the run
 # for the sweep, rather than keep an officer's request waiting.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# A run sent this long ago that is still not done has lost its message or
+# its worker (the task's time limit is 30 minutes): it may be asked for again.
+STALE_RUN = datetime.timedelta(hours=2)
+
+
+def _is_stale(run: ReportRun, now: datetime.datetime) -> bool:
+    since = run.started_at or run.sent_at
+    return since is not None and since < now - STALE_RUN
 
 
 def _period_start(kind: str, period) -> datetime.date:
@@ -472,7 +480,10 @@ def report_run_prepare(
         .first()
     )
     if run is not None:
-        if run.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING):
+        if run.status in (
+            ReportRun.Status.QUEUED,
+            ReportRun.Status.RUNNING,
+        ) and not _is_stale(run, now):
             raise ValidationError(
                 f"The {run.get_kind_display().lower()} for {run.period_label} "
                 "is already being built."

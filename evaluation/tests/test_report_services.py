@@ -132,6 +132,21 @@ def test_a_run_already_being_built_is_not_asked_for_twice(requester):
     assert ReportRun.objects.get().requested_at == run.requested_at
 
 
+def test_a_run_stuck_for_hours_may_be_asked_for_again(requester):
+    run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
+    long_ago = timezone.now() - datetime.timedelta(hours=3)
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportRun.Status.RUNNING, sent_at=long_ago, started_at=long_ago
+    )
+
+    again = services.report_run_prepare(
+        kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=requester
+    )
+
+    assert again.pk == run.pk
+    assert (again.status, again.sent_at) == (ReportRun.Status.QUEUED, None)
+
+
 def test_a_period_that_has_not_started_is_refused(requester):
     next_year = reports.financial_year_of(timezone.localdate()) + 1
 
