@@ -12,6 +12,7 @@ the PDF are both drawn from it, so they always agree.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
 from decimal import Decimal
@@ -465,15 +466,18 @@ def _chart(values, *, label: str) -> SafeString:
 
 
 def context_for(run: ReportRun) -> dict:
-    figures = run.figures or {}
-    for figure in figures.get("numbers", []):
-        figure["chart"] = _chart(
-            [
-                None if m["value"] is None else Decimal(m["value"])
-                for m in figure["months"]
-            ],
-            label=figure["name"],
-        )
+    """What the web page and the PDF draw. The charts are drawn here, on a
+    copy: the stored figures stay plain data."""
+    figures = copy.deepcopy(run.figures or {})
+    for outcome in figures.get("outcomes", []):
+        for figure in outcome["indicators"]:
+            figure["chart"] = _chart(
+                [
+                    None if m["value"] is None else Decimal(m["value"])
+                    for m in figure["months"]
+                ],
+                label=figure["name"],
+            )
     return {
         "run": run,
         "f": figures,

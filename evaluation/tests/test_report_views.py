@@ -47,6 +47,9 @@ def test_cabinet_reads_a_published_review_on_the_web_and_as_a_pdf(
     assert "held 7 conversations" in page.text
     assert "Keep going" in page.text
     assert "Draft" not in page.text
+    # The trend charts are drawn, not shown as text.
+    assert '<svg class="abcd-chart"' in page.text
+    assert "&lt;svg" not in page.text
 
     pdf = client.get(reverse("evaluation:report-pdf", args=[published.pk]))
     assert pdf["Content-Type"] == "application/pdf"

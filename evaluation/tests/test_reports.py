@@ -142,3 +142,23 @@ def test_the_pdf_is_tagged_and_holds_the_figures():
     assert "£3,500" in text
     assert "Draft: not yet published" in text
     assert "The bench that started a walking group" in text
+
+
+def test_drawing_a_report_leaves_its_stored_figures_plain_data():
+    annual_programme()
+    services.snapshot_compute(month=datetime.date(2025, 5, 1))
+    figures = reports.gather(kind=ReportRun.Kind.ANNUAL, start=FY2025[0], end=FY2025[1])
+    run = ReportRun(
+        kind=ReportRun.Kind.ANNUAL,
+        period_start=FY2025[0],
+        period_end=FY2025[1],
+        figures=figures,
+    )
+
+    context = reports.context_for(run)
+
+    trends = [f for o in context["f"]["outcomes"] for f in o["indicators"]]
+    trend = next(f for f in trends if f["code"] == "conversations")
+    assert str(trend["chart"]).startswith("<svg")
+    assert "chart" not in figures["outcomes"][0]["indicators"][0]
+    assert "chart" not in figures["numbers"][0]
