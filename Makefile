@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help setup venv node static database migrate demo run test lint check audit pytest chromium e2e bench clean
+.PHONY: help setup venv node static database migrate demo run test lint check audit pytest chromium pango e2e bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,7 +51,7 @@ migrate: database ## Apply migrations
 demo: migrate ## Load the demo data (idempotent)
 	$(PY) manage.py seed_demo
 
-setup: static demo ## Everything `make run` needs before it starts
+setup: pango static demo ## Everything `make run` needs before it starts
 
 run: setup ## Set up, then run the web app, a Celery worker and beat (Ctrl-C stops all)
 	@PORT=$(PORT) scripts/run.sh
@@ -63,6 +63,16 @@ chromium: ## Install Debian's Chromium for the browser tests if it is missing
 	  else \
 	    echo "The browser tests need Debian's Chromium at /usr/bin/chromium."; \
 	    echo "Install it with: sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+pango: ## Install Pango for WeasyPrint (the reports' PDFs) if it is missing
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; \
+	  else \
+	    echo "The reports' PDFs need Pango (WeasyPrint)."; \
+	    echo "Install it with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation"; exit 1; \
 	  fi; \
 	fi
 
@@ -79,12 +89,12 @@ audit: venv ## Known vulnerabilities in the Python packages (pip-audit) and secu
 	$(VENV)/bin/bandit --quiet --recursive abcd communities assets grants evaluation trust \
 	  --exclude '*/tests/*,*/migrations/*' --severity-level high
 
-pytest: static database chromium ## The whole pytest suite, browser tests included
+pytest: pango static database chromium ## The whole pytest suite, browser tests included
 	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest --create-db
 
 test: lint check audit pytest ## Every check: lint, Django checks, migrations, audit, the whole suite
 
-e2e: static database chromium ## Only the browser tests
+e2e: pango static database chromium ## Only the browser tests
 	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest e2e
 
 bench: static ## Benchmark at city scale under gunicorn; writes bench/results.json

@@ -33,4 +33,22 @@ app.conf.beat_schedule = {
         "task": "trust.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
+    # At 06:00 on the 1st of each month: last month's programme report.
+    # https://crontab.guru/#0_6_1_*_*
+    "evaluation-monthly-report": {
+        "task": "evaluation.tasks.request_monthly_report",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    # At 06:30 on 1 April: the annual review of the year that ended on 31
+    # March. https://crontab.guru/#30_6_1_4_*
+    "evaluation-annual-review": {
+        "task": "evaluation.tasks.request_annual_review",
+        "schedule": crontab(month_of_year=4, day_of_month=1, hour=6, minute=30),
+    },
+    # Every minute: report runs requested while Redis was down are sent.
+    # https://crontab.guru/#*_*_*_*_*
+    "evaluation-send-unsent-report-runs": {
+        "task": "evaluation.tasks.send_unsent_report_runs",
+        "schedule": crontab(),
+    },
 }

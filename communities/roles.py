@@ -45,6 +45,9 @@ class Capability(enum.Enum):
     ENTER_SURVEYS = "enter_surveys"
     # Personal data: subject access, erasure and the retention schedule.
     MANAGE_PERSONAL_DATA = "manage_personal_data"
+    # Evaluation: run reports, write an annual review's recommendations and
+    # publish it for cabinet.
+    RUN_REPORTS = "run_reports"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -58,6 +61,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.MANAGE_EVALUATION: frozenset({Role.OFFICER}),
     Capability.ENTER_SURVEYS: frozenset({Role.BUILDER, Role.OFFICER}),
     Capability.MANAGE_PERSONAL_DATA: frozenset({Role.OFFICER}),
+    Capability.RUN_REPORTS: frozenset({Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).

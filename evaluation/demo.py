@@ -277,3 +277,32 @@ def seed_snapshots(months: int = 12) -> int:
         services.snapshot_compute(month=month)
         done += 1
     return done
+
+
+DEMO_RECOMMENDATIONS = """Note the programme's progress in its first full year, set out in this review.
+Agree to continue funding the three pathfinder sites for 2026/27 at the same level.
+Ask officers to report back on extending Community Building to two more wards with high deprivation."""
+
+
+def seed_reports() -> int:
+    """Last financial year's annual review, built and published, so cabinet
+    has one to read. Left alone once it exists; returns how many were
+    built."""
+    from django.db import transaction
+
+    from .models import ReportRun
+    from .reports import financial_year_of
+
+    year = financial_year_of(timezone.localdate()) - 1
+    start = datetime.date(year, 4, 1)
+    if ReportRun.objects.filter(
+        kind=ReportRun.Kind.ANNUAL, period_start=start
+    ).exists():
+        return 0
+    with transaction.atomic():
+        run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=year)
+        ReportRun.objects.filter(pk=run.pk).update(sent_at=run.requested_at)
+    run = services.report_run_build(run_id=run.pk, notify=False)
+    services.report_recommendations_save(run=run, recommendations=DEMO_RECOMMENDATIONS)
+    services.report_publish(run=run, published_by=None)
+    return 1

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
@@ -15,6 +17,7 @@ from .models import (
     CohesionQuestion,
     Indicator,
     Outcome,
+    ReportRun,
     Story,
     SurveyResponse,
 )
@@ -400,3 +403,92 @@ class StoryFromReportForm(GovUKFormMixin, forms.Form):
 
     def get_layout(self):
         return Layout(Field.checkboxes("outcomes", legend_size=Size.SMALL))
+
+
+# Reports --------------------------------------------------------------------
+
+
+def _year_choices():
+    from .reports import financial_year_of
+
+    this_year = financial_year_of(timezone.localdate())
+    return [("", "Choose the year")] + [
+        (
+            str(year),
+            f"{year}/{str(year + 1)[2:]} (1 April {year} to 31 March {year + 1})",
+        )
+        for year in range(this_year, this_year - 6, -1)
+    ]
+
+
+def _month_choices():
+    from . import indicators
+
+    months = indicators.months_ending(timezone.localdate(), 24)[::-1]
+    return [("", "Choose the month")] + [(m.isoformat(), f"{m:%B %Y}") for m in months]
+
+
+class ReportRequestForm(GovUKFormMixin, forms.Form):
+    submit_text = "Build the report"
+
+    kind = forms.ChoiceField(
+        label="Which report?",
+        choices=ReportRun.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the annual review or a monthly report"},
+    )
+    year = forms.TypedChoiceField(
+        label="Financial year (for the annual review)",
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    month = forms.TypedChoiceField(
+        label="Month (for a monthly report)",
+        coerce=datetime.date.fromisoformat,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _year_choices()
+        self.fields["month"].choices = _month_choices()
+
+    def get_layout(self):
+        return Layout(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.select("year"),
+            Field.select("month"),
+        )
+
+    def period(self):
+        data = self.cleaned_data
+        if data["kind"] == ReportRun.Kind.ANNUAL:
+            return data["year"]
+        return data["month"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == ReportRun.Kind.ANNUAL and data.get("year") in (None, ""):
+            self.add_error("year", "Choose the financial year")
+        if kind == ReportRun.Kind.MONTHLY and data.get("month") in (None, ""):
+            self.add_error("month", "Choose the month")
+        return data
+
+
+class RecommendationsForm(GovUKFormMixin, forms.Form):
+    submit_text = "Save recommendations"
+
+    recommendations = forms.CharField(
+        label="Recommendations",
+        help_text="Start each recommendation on a new line. Cabinet reads them "
+        "as a numbered list.",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=10_000,
+        error_messages={"required": "Enter the recommendations"},
+    )
+
+    def get_layout(self):
+        return Layout(Field.textarea("recommendations", label_size=Size.SMALL))

@@ -433,3 +433,126 @@ class Story(models.Model):
         if self.is_anonymous:
             return self.get_teller_display()
         return self.told_by
+
+
+class ReportRunQuerySet(models.QuerySet):
+    def published(self) -> ReportRunQuerySet:
+        """Annual reviews published for cabinet."""
+        return self.filter(
+            kind=ReportRun.Kind.ANNUAL,
+            status=ReportRun.Status.DONE,
+            published_at__isnull=False,
+        )
+
+    def unsent(self) -> ReportRunQuerySet:
+        """Requested runs whose message never reached the broker."""
+        return self.filter(status=ReportRun.Status.QUEUED, sent_at__isnull=True)
+
+
+def report_upload_to(run: ReportRun, filename: str) -> str:
+    return f"reports/{filename}"
+
+
+class ReportRun(models.Model):
+    """One report for one period (a financial year's annual review or a
+    month's programme report): its status, progress and output. There is
+    one run per kind and period; running a period again replaces its
+    output."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual review"
+        MONTHLY = "monthly", "Monthly programme report"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    # The first and last day the report covers (a financial year runs 1
+    # April to 31 March).
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField()
+    # When the build message reached the broker: null while it has not, so
+    # the sweep sends it later (and only once).
+    sent_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # The figures as they were worked out (suppressed as published): the web
+    # page and the PDF are both drawn from them, so they always agree.
+    figures = models.JSONField(default=dict, blank=True)
+    recommendations = models.TextField(blank=True)
+    file = models.FileField(upload_to=report_upload_to, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period_start"], name="report_run_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_run_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(published_at__isnull=True)
+                | models.Q(kind="annual", status="done"),
+                name="report_run_publish_done_annual_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        if self.kind == self.Kind.ANNUAL:
+            return f"{self.period_start.year}/{str(self.period_start.year + 1)[2:]}"
+        return f"{self.period_start:%B %Y}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == self.Kind.ANNUAL:
+            return f"Community Building annual review {self.period_label}"
+        return f"Monthly programme report: {self.period_label}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def file_name(self) -> str:
+        if self.kind == self.Kind.ANNUAL:
+            return f"annual-review-{self.period_start.year}-{self.period_start.year + 1}.pdf"
+        return f"programme-report-{self.period_start:%Y-%m}.pdf"

@@ -6,6 +6,27 @@ app_name = "evaluation"
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("reports/", views.ReportsView.as_view(), name="reports"),
+    path("reports/runs/", views.ReportRunsView.as_view(), name="report-runs"),
+    path(
+        "reports/runs/<int:pk>/", views.ReportRunDetailView.as_view(), name="report-run"
+    ),
+    path(
+        "reports/runs/<int:pk>/status/",
+        views.ReportRunStatusView.as_view(),
+        name="report-run-status",
+    ),
+    path(
+        "reports/runs/<int:pk>/recommendations/",
+        views.RecommendationsView.as_view(),
+        name="report-recommendations",
+    ),
+    path(
+        "reports/runs/<int:pk>/publish/",
+        views.ReportPublishView.as_view(),
+        name="report-publish",
+    ),
+    path("reports/<int:pk>/", views.ReportView.as_view(), name="report"),
+    path("reports/<int:pk>/pdf/", views.ReportPdfView.as_view(), name="report-pdf"),
     path("framework/", views.FrameworkView.as_view(), name="framework"),
     path(
         "framework/outcomes/new/", views.OutcomeCreateView.as_view(), name="outcome-new"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,22 +15,24 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communities.access import CapabilityRequiredMixin
-from communities.roles import Capability
+from communities.roles import Capability, can
 from communities.suppression import SUPPRESSION_THRESHOLD
 from grants.models import GrantReport
 
-from . import instruments, reads, services
+from . import instruments, reads, reports, services
 from .forms import (
     CohesionQuestionForm,
     IndicatorForm,
     OutcomeForm,
+    RecommendationsForm,
+    ReportRequestForm,
     ScopeForm,
     StoryForm,
     StoryFromReportForm,
     SurveyForm,
     SurveyLinkForm,
 )
-from .models import CohesionQuestion, Indicator, Outcome, Story
+from .models import CohesionQuestion, Indicator, Outcome, ReportRun, Story
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -89,6 +92,8 @@ class ReportsView(CapabilityRequiredMixin, TemplateView):
             months=[p.month for p in rows[0].points] if rows else [],
             stories=Story.objects.selected().prefetch_related("outcomes")[:12],
             threshold=SUPPRESSION_THRESHOLD,
+            reviews=ReportRun.objects.published().order_by("-period_start"),
+            can_run_reports=can(self.request.user, Capability.RUN_REPORTS),
         )
         return context
 
@@ -479,3 +484,142 @@ class StoryFromReportView(ManageMixin, FormView):
             outcomes=form.cleaned_data["outcomes"],
             recorded_by=self.request.user,
         )
+
+
+# Report runs ----------------------------------------------------------------
+
+
+class ReportRunsView(CapabilityRequiredMixin, FormView):
+    """Every report run, and a form to build one now."""
+
+    required_capability = Capability.RUN_REPORTS
+    template_name = "evaluation/report_runs.html"
+    form_class = ReportRequestForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["runs"] = ReportRun.objects.select_related("requested_by")[:100]
+        return context
+
+    def form_valid(self, form):
+        try:
+            run = services.report_run_request(
+                kind=form.cleaned_data["kind"],
+                period=form.period(),
+                requested_by=self.request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"The {run.get_kind_display().lower()} for {run.period_label} is "
+            "queued. We will email you when it is ready.",
+        )
+        return redirect("evaluation:report-run", pk=run.pk)
+
+
+class ReportRunDetailView(CapabilityRequiredMixin, DetailView):
+    """One run: its progress (the page follows it), then its report."""
+
+    required_capability = Capability.RUN_REPORTS
+    template_name = "evaluation/report_run.html"
+    context_object_name = "run"
+    queryset = ReportRun.objects.select_related("requested_by", "published_by")
+
+
+class ReportRunStatusView(CapabilityRequiredMixin, View):
+    """The run's progress as JSON, for the page that follows it."""
+
+    required_capability = Capability.RUN_REPORTS
+
+    def get(self, request, pk):
+        run = get_object_or_404(ReportRun, pk=pk)
+        return JsonResponse(
+            {
+                "status": run.status,
+                "status_label": run.get_status_display(),
+                "progress": run.progress,
+                "step": run.step,
+                "finished": run.is_finished,
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+class ReportVisibleMixin(CapabilityRequiredMixin):
+    """Officers see every built report; cabinet only published reviews."""
+
+    required_capability = Capability.READ_REPORTS
+
+    def get_run(self) -> ReportRun:
+        runs = ReportRun.objects.filter(status=ReportRun.Status.DONE)
+        if not can(self.request.user, Capability.RUN_REPORTS):
+            runs = runs.published()
+        run = runs.filter(pk=self.kwargs["pk"]).first()
+        if run is None:
+            raise Http404("No such report")
+        return run
+
+
+class ReportView(ReportVisibleMixin, TemplateView):
+    template_name = "evaluation/report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(reports.context_for(self.get_run()))
+        context["can_run_reports"] = can(self.request.user, Capability.RUN_REPORTS)
+        return context
+
+
+class ReportPdfView(ReportVisibleMixin, View):
+    def get(self, request, pk):
+        run = self.get_run()
+        if not run.file:
+            raise Http404("No PDF")
+        return FileResponse(
+            run.file.open("rb"),
+            content_type="application/pdf",
+            filename=run.file_name,
+        )
+
+
+class RecommendationsView(ManageMixin, FormView):
+    required_capability = Capability.RUN_REPORTS
+    form_class = RecommendationsForm
+    heading = "Recommendations"
+    success_message = "The recommendations are saved and the PDF is drawn again."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.run = get_object_or_404(ReportRun, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"recommendations": self.run.recommendations}
+
+    def get_success_url(self):
+        return reverse("evaluation:report-run", args=[self.run.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = f"Recommendations: {self.run.title}"
+        return context
+
+    def save(self, form):
+        services.report_recommendations_save(
+            run=self.run, recommendations=form.cleaned_data["recommendations"]
+        )
+
+
+class ReportPublishView(CapabilityRequiredMixin, View):
+    required_capability = Capability.RUN_REPORTS
+
+    def post(self, request, pk):
+        run = get_object_or_404(ReportRun, pk=pk)
+        try:
+            services.report_publish(run=run, published_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The review is published: cabinet can read it.")
+        return redirect("evaluation:report-run", pk=run.pk)

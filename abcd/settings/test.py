@@ -13,7 +13,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Tasks run in the calling process unless a test starts a real worker.
-CELERY_TASK_ALWAYS_EAGER = True
+# A worker the tests start as a separate process sets this to false.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A separate Redis database keeps test traffic away from a running demo.
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
@@ -27,7 +28,7 @@ CACHES = {
     }
 }
 
-MEDIA_ROOT = BASE_DIR / ".test-media"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
 
 # No map tiles: the tests never reach the internet, and the map must work
 # without them.

@@ -35,3 +35,58 @@ class StoryFactory(factory.django.DjangoModelFactory):
     def outcomes(self, create, extracted, **kwargs):
         if create and extracted:
             self.outcomes.set(extracted)
+
+
+def annual_programme():
+    """A small programme in the financial year 2025/26 (and a little of
+    2024/25 for the baseline): one site in Matson with 7 conversations
+    (5 the year before), 6 groups formed, £21,000 spent and a story chosen
+    for reports. Returns the site."""
+    from communities.models import Conversation, SiteFinance
+    from communities.roles import Role
+    from communities.tests.factories import (
+        GroupFactory,
+        SiteFactory,
+        UserFactory,
+        WardFactory,
+    )
+
+    builder = UserFactory(role=Role.BUILDER, username="ben")
+    ward = WardFactory(name="Matson", imd_decile=2)
+    site = SiteFactory(name="Matson and Robinswood", areas=[ward], builders=[builder])
+    for day in range(7):
+        Conversation.objects.create(
+            builder=builder,
+            site=site,
+            area=ward,
+            held_on=datetime.date(2025, 5, 1 + day),
+        )
+    for day in range(5):
+        Conversation.objects.create(
+            builder=builder,
+            site=site,
+            area=ward,
+            held_on=datetime.date(2024, 6, 1 + day),
+        )
+    for n in range(6):
+        GroupFactory(
+            site=site,
+            area=ward,
+            founded_on=datetime.date(2025, 9, 1 + n),
+            name=f"Walking group {n}",
+        )
+    SiteFinance.objects.create(
+        site=site,
+        financial_year=2025,
+        budget_builder_posts=20000,
+        budget_small_sparks=5000,
+        spend_builder_posts=18000,
+        spend_small_sparks=3000,
+    )
+    StoryFactory(
+        title="The bench that started a walking group",
+        outcomes=[Outcome.objects.get(code="better-connected")],
+        told_on=datetime.date(2025, 10, 2),
+        selected_for_report=True,
+    )
+    return site

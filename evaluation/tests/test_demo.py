@@ -41,3 +41,17 @@ def test_the_evaluation_demo_is_a_year_of_snapshots_surveys_and_a_dozen_stories(
         Story.objects.count(),
         Snapshot.objects.count(),
     )
+
+
+def test_the_demo_publishes_last_year_s_annual_review_once():
+    from evaluation.models import ReportRun
+
+    communities_demo.seed_wards()
+    communities_demo.seed_sites()
+
+    assert demo.seed_reports() == 1
+    assert demo.seed_reports() == 0
+
+    review = ReportRun.objects.published().get()
+    assert review.recommendations.startswith("Note the programme's progress")
+    assert review.file.storage.exists(review.file.name)

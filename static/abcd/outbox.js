@@ -298,11 +298,13 @@ function clearErrors(form) {
 }
 
 function showSaved(form, item) {
-  const panel = document.getElementById("outbox-saved");
-  if (!panel) return;
-  panel.hidden = false;
+  // The panel exists only once something has been saved on the phone.
+  const place = document.getElementById("outbox-saved");
+  const template = document.getElementById("outbox-saved-template");
+  if (!place || !template) return;
+  const panel = template.content.firstElementChild.cloneNode(true);
   panel.querySelector("[data-outbox-saved-label]").textContent = item.label;
-  panel.setAttribute("tabindex", "-1");
+  place.replaceChildren(panel);
   panel.focus();
 }
 

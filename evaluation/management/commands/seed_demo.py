@@ -108,3 +108,9 @@ class Command(BaseCommand):
             f"Evaluation: {surveys} new survey responses, {stories} new stories, "
             f"{months} months of indicator snapshots worked out."
         )
+        reviews = evaluation_demo.seed_reports()
+        self.stdout.write(
+            "Reports: last year's annual review built and published."
+            if reviews
+            else "Reports: last year's annual review was already there."
+        )
