@@ -590,9 +590,10 @@ class RecommendationsView(ManageMixin, FormView):
     heading = "Recommendations"
     success_message = "The recommendations are saved and the PDF is drawn again."
 
-    def dispatch(self, request, *args, **kwargs):
-        self.run = get_object_or_404(ReportRun, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def run(self):
+        # After the role check in dispatch(), as for stories.
+        return get_object_or_404(ReportRun, pk=self.kwargs["pk"])
 
     def get_initial(self):
         return {"recommendations": self.run.recommendations}

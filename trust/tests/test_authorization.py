@@ -21,7 +21,7 @@ from communities.models import Resident
 from communities.roles import Role
 from communities.tests.factories import UserFactory
 from evaluation import services as evaluation_services
-from evaluation.models import Story, SurveyResponse
+from evaluation.models import ReportRun, Story, SurveyResponse
 from grants import services as grant_services
 from grants.models import Application, GrantReport, PanelAssignment
 from grants.tests.factories import ApplicationFactory, AwardFactory, FundFactory
@@ -133,6 +133,10 @@ def build_world():
             uploaded_by=officer,
         )  # fmt: skip
     build_evaluation(world, officer)
+    # A report run being built: officers follow it; nobody reads it yet.
+    a.report_run = evaluation_services.report_run_prepare(
+        kind=ReportRun.Kind.ANNUAL, period=2025
+    )
     return world, users
 
 
@@ -245,6 +249,30 @@ def cases(world) -> list[Case]:
         Case("trust:two-factor", {}, SIGNED_IN),
         Case("trust:requests", {}, OFFICER),
         Case("trust:retention", {}, OFFICER),
+        Case("evaluation:report-runs", {}, OFFICER),
+        Case("evaluation:report-run", {"pk": framework.report_run.pk}, OFFICER),
+        Case("evaluation:report-run-status", {"pk": framework.report_run.pk}, OFFICER),
+        Case(
+            "evaluation:report-recommendations",
+            {"pk": framework.report_run.pk},
+            OFFICER,
+        ),
+        Case(
+            "evaluation:report-publish",
+            {"pk": framework.report_run.pk},
+            answers(403, anonymous=LOGIN, officer=405),
+        ),
+        # Not built yet: nobody can read it, and cabinet is not told it exists.
+        Case(
+            "evaluation:report",
+            {"pk": framework.report_run.pk},
+            answers(403, anonymous=LOGIN, officer=404, cabinet=404),
+        ),
+        Case(
+            "evaluation:report-pdf",
+            {"pk": framework.report_run.pk},
+            answers(403, anonymous=LOGIN, officer=404, cabinet=404),
+        ),
     ]
     for key, w in world.items():
         application = w.award.application
