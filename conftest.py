@@ -20,6 +20,16 @@ def pytest_configure(config):
         )
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: a cached map or ward layer
+    from an earlier test (the cache is Redis, which outlives the test's
+    database transaction) must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(Role.BUILDER, username="ben") -> a user holding that role."""
