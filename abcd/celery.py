@@ -17,11 +17,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    # https://crontab.guru/#*/5_*_*_*_*
-    "heartbeat": {
-        "task": "abcd.tasks.heartbeat",
-        "schedule": crontab(minute="*/5"),
-    },
     # Nightly at 02:15: this month's (and last month's) indicator snapshots.
     # https://crontab.guru/#15_2_*_*_*
     "evaluation-snapshots": {
