@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .bulk import copy_rows, reserve_ids
+from .bulk import copy_rows, reserve_ids, skip_audit_triggers
 from .demo import CARES_ABOUT, GIFTS, PASSIONS
 from .models import (
     Area,
@@ -70,6 +70,7 @@ def ward_square(index: int) -> dict:
 def seed_city(
     scale: CityScale | None = None, *, password: str, stdout=None
 ) -> dict[str, int]:
+    skip_audit_triggers()
     scale = scale or CityScale()
     say = stdout.write if stdout else (lambda _text: None)
     rng = random.Random(33)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from assets import demo as assets_demo
 from communities import demo as communities_demo
@@ -61,10 +62,21 @@ class Command(BaseCommand):
             self.stdout.write("City scale (synthetic, for the benchmark):")
             city.seed_city(password=demo_password()[0], stdout=self.stdout)
             from assets.city import seed_city_assets
+            from evaluation import city as evaluation_city
             from grants.city import seed_city_grants
 
             self.stdout.write(f"{seed_city_assets()} assets.")
             self.stdout.write(f"{seed_city_grants()} small sparks applications.")
+            surveys = evaluation_city.seed_city_surveys()
+            stories = evaluation_city.seed_city_stories()
+            self.stdout.write(f"{surveys} survey responses, {stories} stories.")
+            if surveys or stories:
+                evaluation_city.seed_city_snapshots(say=self.stdout.write)
+                # As autovacuum would have done over the years: fresh
+                # statistics for the planner and a visibility map, so that
+                # index-only scans need not visit the rows COPY just wrote.
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
             self.stdout.write(
                 f"City scale loaded in {time.monotonic() - started:.0f} s."
             )
