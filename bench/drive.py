@@ -1,6 +1,7 @@
 """Drive the running app over HTTP from its own process and time it.
 
-Usage: python bench/drive.py BASE_URL PASSWORD RESIDENT_ID > measurements.json
+Usage: python bench/drive.py BASE_URL PASSWORD RESIDENT_ID SITE_ID TOTP_KEY
+    > measurements.json
 
 Only the standard library, so the driver shares nothing with the server
 process: http.client over keep-alive connections, one per thread.
@@ -9,6 +10,8 @@ process: http.client over keep-alive connections, one per thread.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import hmac
 import http.client
 import json
 import random
@@ -34,6 +37,7 @@ from bench.pages import (
 
 REPEATS = 60
 WARMUP = 5
+THINK_SECONDS = (1.0, 4.0)
 
 
 class Session:
@@ -71,27 +75,46 @@ class Session:
     def get(self, path, **headers):
         return self.request("GET", path, headers=headers)
 
-    def sign_in(self, username: str, password: str) -> None:
-        _response, page = self.get("/sign-in/")
+    def post_form(self, path: str, fields: dict) -> http.client.HTTPResponse:
+        _response, page = self.get(path)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urlencode(
-            {
-                "csrfmiddlewaretoken": token.decode(),
-                "username": username,
-                "password": password,
-            }
-        )
         response, _ = self.request(
             "POST",
-            "/sign-in/",
-            body=body,
+            path,
+            body=urlencode({"csrfmiddlewaretoken": token.decode(), **fields}),
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"http://{self.host}:{self.port}/sign-in/",
+                "Referer": f"http://{self.host}:{self.port}{path}",
             },
+        )
+        return response
+
+    def sign_in(self, username: str, password: str, totp_key: str = "") -> None:
+        response = self.post_form(
+            "/sign-in/", {"username": username, "password": password}
         )
         if response.status != 302:
             raise SystemExit(f"could not sign in as {username}: {response.status}")
+        if totp_key:
+            response = self.post_form("/trust/two-factor/", {"token": totp(totp_key)})
+            if response.status != 302:
+                raise SystemExit(f"{username}'s code was refused: {response.status}")
+
+    def share(self) -> Session:
+        """Another connection for the same signed-in person (one officer's
+        code can be used once, so the officers in the mixed load share it)."""
+        other = Session(f"http://{self.host}:{self.port}")
+        other.cookies = dict(self.cookies)
+        return other
+
+
+def totp(key_hex: str) -> str:
+    """The authenticator app's current code (RFC 6238: SHA-1, 30 s, 6 digits)."""
+    counter = int(time.time() // 30).to_bytes(8, "big")
+    digest = hmac.new(bytes.fromhex(key_hex), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFF_FFFF
+    return f"{code % 1_000_000:06d}"
 
 
 def timed(session: Session, path: str, repeats: int = REPEATS) -> dict:
@@ -208,7 +231,7 @@ def builder_submit(base: str, password: str, site: str, workers=16, total=2000) 
     }
 
 
-def mixed_load(base, password, resident, site, users=50, seconds=60) -> dict:
+def mixed_load(officer, base, password, resident, site, users=50, seconds=60):
     officer_paths = [p.format(resident=resident) for p, _ in PAGES.values()] + [
         "/communities/introductions/",
         "/communities/groups/",
@@ -221,9 +244,12 @@ def mixed_load(base, password, resident, site, users=50, seconds=60) -> dict:
     def user(n: int):
         nonlocal errors, requests
         rng = random.Random(n)
-        session = Session(base)
         builder = n % 2 == 0
-        session.sign_in(BUILDER if builder else OFFICER, password)
+        if builder:
+            session = Session(base)
+            session.sign_in(BUILDER, password)
+        else:
+            session = officer.share()
         while time.monotonic() < deadline:
             if builder and rng.random() < 0.3:
                 body = json.dumps(
@@ -253,24 +279,28 @@ def mixed_load(base, password, resident, site, users=50, seconds=60) -> dict:
                 times.append(elapsed)
                 requests += 1
                 errors += 0 if ok else 1
-            time.sleep(rng.uniform(0.05, 0.3))  # a person reading, not a loop
+            # A person reads a page or types before the next request: one to
+            # four seconds, as load tests of staff web apps usually assume.
+            time.sleep(rng.uniform(*THINK_SECONDS))
 
     with ThreadPoolExecutor(users) as pool:
         list(pool.map(user, range(users)))
     return {
         "users": users,
         "seconds": seconds,
+        "think_s": list(THINK_SECONDS),
         "requests": requests,
+        "per_s": round(requests / seconds, 1),
         "errors": errors,
         **percentiles(times),
     }
 
 
 def main():
-    base, password, resident, site = sys.argv[1:5]
+    base, password, resident, site, totp_key = sys.argv[1:6]
     results = {"pages": {}}
     officer = Session(base)
-    officer.sign_in(OFFICER, password)
+    officer.sign_in(OFFICER, password, totp_key)
     for name, (path, _who) in PAGES.items():
         results["pages"][name] = timed(officer, path.format(resident=resident))
     response, data = officer.get(PAGES["map_geojson"][0], **{"Accept-Encoding": "gzip"})
@@ -281,7 +311,7 @@ def main():
     builder.sign_in(BUILDER, password)
     results["builder_page"] = builder_page_bytes(builder)
     results["builder_submit"] = builder_submit(base, password, site)
-    results["load"] = mixed_load(base, password, resident, site)
+    results["load"] = mixed_load(officer, base, password, resident, site)
     print(json.dumps(results))
 
 
