@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from . import services
 from .models import (
@@ -40,20 +41,28 @@ class GovUKFormMixin:
     submit_text = "Continue"
     form_tag = True
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = self.form_tag
-        self.helper.form_method = getattr(self, "form_method", "post")
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when the form is drawn, not when it is made: a form that is
+        # only validated (the phone's outbox sends the same forms as JSON)
+        # never pays for its layout.
+        self.prepare_to_draw()
+        helper = FormHelper()
+        helper.form_tag = self.form_tag
+        helper.form_method = getattr(self, "form_method", "post")
         if getattr(self, "outbox_kind", None):
             # With JavaScript, the builder's outbox sends this form (and keeps
             # it on the phone until the server has it); without, it posts.
-            self.helper.attrs = {"data-outbox-kind": self.outbox_kind}
+            helper.attrs = {"data-outbox-kind": self.outbox_kind}
         layout = self.get_layout()
         if layout is not None:
-            self.helper.layout = layout
+            helper.layout = layout
         if self.submit_text:
-            self.helper.add_input(Submit("submit", self.submit_text))
+            helper.add_input(Submit("submit", self.submit_text))
+        return helper
+
+    def prepare_to_draw(self) -> None:
+        """Last changes to fields that only matter on the page."""
 
     def get_layout(self):
         return None
@@ -234,14 +243,24 @@ class SiteChoiceMixin:
     """A builder with one site never has to choose it."""
 
     def setup_site(self, user, site_field="site"):
-        sites = Site.objects.visible_to(user)
-        self.fields[site_field].queryset = sites
+        self.site_field = site_field
+        self.fields[site_field].queryset = Site.objects.visible_to(user)
         self.fields["area"].queryset = (
-            Area.objects.wards().filter(sites__in=sites).distinct()
+            Area.objects.wards()
+            .filter(sites__in=self.fields[site_field].queryset)
+            .distinct()
+            .for_choices()
         )
+
+    def prepare_to_draw(self):
+        # Counted only when the form is drawn: a form sent from the phone is
+        # validated without drawing, and this saves it a query.
+        super().prepare_to_draw()
+        field = self.fields[self.site_field]
+        sites = list(field.queryset[:2])
         if len(sites) == 1:
-            self.fields[site_field].initial = sites[0]
-            self.fields[site_field].widget = forms.HiddenInput()
+            field.initial = sites[0]
+            field.widget = forms.HiddenInput()
 
 
 class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
@@ -661,7 +680,7 @@ class ResidentFilterForm(GovUKFormMixin, forms.Form):
         sites = Site.objects.visible_to(user)
         self.fields["site"].queryset = sites
         self.fields["ward"].queryset = (
-            Area.objects.wards().filter(sites__in=sites).distinct()
+            Area.objects.wards().filter(sites__in=sites).distinct().for_choices()
         )
 
     def clean(self):

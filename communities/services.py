@@ -278,12 +278,14 @@ def conversation_log(
         what_matters=what_matters,
         follow_up=follow_up,
     )
-    conversation.full_clean()
+    # The builder, site and ward are rows already read and checked above.
+    conversation.full_clean(exclude=["builder", "site", "area"])
     conversation.save()
-    conversation.residents.set(residents)
-    conversation.gifts_discovered.set(
-        [tag_get_or_create(name=name) for name in gifts_discovered if name.strip()]
-    )
+    if residents:
+        conversation.residents.add(*residents)
+    gifts = [tag_get_or_create(name=name) for name in gifts_discovered if name.strip()]
+    if gifts:
+        conversation.gifts_discovered.add(*gifts)
     return conversation
 
 

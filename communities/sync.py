@@ -65,10 +65,11 @@ class Answer:
     message: str = ""
 
 
-def _stored(item: SyncItem, status: int) -> Answer:
+def _stored(item: SyncItem, status: int, made=None) -> Answer:
     """The answer for a stored item: what it made, where to see it, and what
     to tell the builder (the same as the screens say)."""
-    made = MODELS[item.kind].objects.get(pk=item.object_id)
+    if made is None:
+        made = MODELS[item.kind].objects.get(pk=item.object_id)
     message, url = FORMS[item.kind].done(made)
     return Answer(
         status,
@@ -137,7 +138,9 @@ def _same(item: SyncItem, *, user: User, kind: str, payload: dict) -> bool:
     return item.user_id == user.pk and item.kind == kind and item.payload == payload
 
 
-@transaction.atomic
+# No savepoint of its own: inside a request's transaction, a failure here
+# fails the request, and each service below keeps its own writes together.
+@transaction.atomic(savepoint=False)
 def sync_receive(*, user: User, device_id: uuid.UUID, kind: str, payload) -> Answer:
     if kind not in FORMS:
         return Answer(
@@ -171,19 +174,16 @@ def sync_receive(*, user: User, device_id: uuid.UUID, kind: str, payload) -> Ans
     if not form.is_valid():
         return Answer(422, {"error": "invalid", "errors": _errors(form)})
     try:
-        with transaction.atomic():
-            made = form.save(user)
-            item = SyncItem.objects.create(
-                device_id=device_id,
-                kind=kind,
-                payload=payload,
-                user=user,
-                object_id=made.pk,
-            )
+        # The service writes all or nothing (it is atomic), so a refusal
+        # leaves nothing behind.
+        made = form.save(user)
     except ValidationError as error:
         add_service_errors(form, error)
         return Answer(422, {"error": "invalid", "errors": _errors(form)})
-    return _stored(item, 201)
+    item = SyncItem.objects.create(
+        device_id=device_id, kind=kind, payload=payload, user=user, object_id=made.pk
+    )
+    return _stored(item, 201, made)
 
 
 def _errors(form) -> dict[str, list[str]]:

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # Widget templates come from the project's templates (see FORM_RENDERER).
+    "django.forms",
     "abcd",
     "crispy_forms",
     "crispy_forms_gds",
@@ -158,7 +160,10 @@ AXES_VERBOSE = False
 OFFICER_2FA_REQUIRED = env.bool("OFFICER_2FA_REQUIRED", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="") or SERVICE_NAME
 
-# Sessions end after a working day and when the browser closes.
+# Sessions end after a working day and when the browser closes. They are
+# read from Redis and kept in PostgreSQL too, so a Redis restart signs nobody
+# out, and most requests do not touch the session table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -181,6 +186,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Form widgets render through the project's templates, so templates/django/
+# forms/ can replace one of Django's (the select, written for speed).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Forms: GOV.UK Design System markup through crispy-forms-gds.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
