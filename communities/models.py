@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from . import geo
 
@@ -28,6 +28,10 @@ class AreaQuerySet(models.QuerySet):
 
     def with_boundary(self) -> AreaQuerySet:
         return self.exclude(boundary__isnull=True)
+
+    def for_choices(self) -> AreaQuerySet:
+        """Without the boundary, a large GeoJSON text no form shows."""
+        return self.defer("boundary")
 
     def containing_point(self, *, lon: float, lat: float) -> AreaQuerySet:
         """Areas whose bounding box holds the point: a cheap first filter that
@@ -269,12 +273,33 @@ class Tag(models.Model):
         return " ".join(text.split()).lower()
 
 
+def count_of(related: models.QuerySet, field: str) -> models.Expression:
+    """How many of ``related`` point at each row through ``field``, as a
+    correlated subquery: on a paginated list PostgreSQL works it out for the
+    page's rows only, where a joined Count() groups the whole table first."""
+    return Coalesce(
+        models.Subquery(
+            related.filter(**{field: models.OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=models.Count("*"))
+            .values("n")
+        ),
+        0,
+    )
+
+
 class ScopedQuerySet(models.QuerySet):
     """Rows that belong to a site: a builder sees their own sites' rows,
     officers see all, every other role sees none. The one scoping rule for
     residents, conversations, introductions and groups."""
 
     site_path = "site"
+
+    def for_list(self):
+        """With their site and ward, leaving out the ward's boundary (a large
+        GeoJSON text no list shows)."""
+        return self.select_related("site", "area").defer("area__boundary")
 
     def visible_to(self, user):
         from .roles import Role, roles_of
@@ -349,16 +374,18 @@ class ResidentQuerySet(ScopedQuerySet):
     def connectors(self):
         return self.filter(is_connector=True)
 
-    def suggested_for(self, resident: Resident):
-        """Others who share one of the resident's interests or gifts, agreed
-        to introductions, and have no open introduction with them yet; the
-        same site first, then the resident's ward and the wards touching it,
-        each ranked by how many interests and gifts they share.
+    def suggested_for(self, resident: Resident, *, limit: int = 10):
+        """The ``limit`` best others who share one of the resident's interests
+        or gifts, agreed to introductions, and have no open introduction with
+        them yet; the same site first, then the resident's ward and the wards
+        touching it, each ranked by how many interests and gifts they share.
 
-        Computed in the database: each candidate is annotated with
-        ``overlap`` (shared tags), ``tier`` (0 same site, 1 same or
-        neighbouring ward) and ``shared`` (the tag names). Residents further
-        away are not suggested."""
+        Computed in the database: each is annotated with ``overlap`` (shared
+        tags), ``tier`` (0 same site, 1 same or neighbouring ward) and
+        ``shared`` (the tag names). Residents further away are not suggested.
+        The candidates are ranked by id alone first, so only the chosen few
+        carry their whole rows through the grouping (a city's site has
+        thousands of candidates)."""
         from django.contrib.postgres.aggregates import ArrayAgg
 
         their_tags = ResidentTag.objects.filter(resident=resident).values("tag_id")
@@ -378,21 +405,35 @@ class ResidentQuerySet(ScopedQuerySet):
         # Only the same site and the wards nearby: ABCD connects neighbours,
         # and keeping the candidates local keeps this fast at city scale.
         nearby = models.Q(site_id=resident.site_id) | models.Q(area_id__in=nearby_wards)
-        return (
+
+        def tier():
+            return models.Case(
+                models.When(site_id=resident.site_id, then=0),
+                models.When(area_id__in=nearby_wards, then=1),
+                default=2,
+                output_field=models.IntegerField(),
+            )
+
+        best = (
             self.consented(Consent.Purpose.INTRODUCE)
             .filter(nearby)
             .filter(shared)
             .exclude(pk=resident.pk)
             .exclude(pk__in=already)
+            .values("pk")
+            .annotate(
+                rank_overlap=models.Count("tags__tag_id", distinct=True),
+                rank_tier=tier(),
+            )
+            .order_by("rank_tier", "-rank_overlap", "first_name", "pk")
+            .values("pk")[:limit]
+        )
+        return (
+            self.filter(pk__in=best)
             .annotate(
                 overlap=models.Count("tags__tag_id", filter=shared, distinct=True),
                 shared=ArrayAgg("tags__tag__name", filter=shared, distinct=True),
-                tier=models.Case(
-                    models.When(site_id=resident.site_id, then=0),
-                    models.When(area_id__in=nearby_wards, then=1),
-                    default=2,
-                    output_field=models.IntegerField(),
-                ),
+                tier=tier(),
             )
             .order_by("tier", "-overlap", "first_name", "pk")
         )
@@ -441,9 +482,12 @@ class Resident(models.Model):
 
     class Meta:
         ordering = ["first_name", "last_name", "pk"]
+        # The staff list's default order (first name, then id), for all
+        # sites and for one.
         indexes = [
-            models.Index(fields=["site", "first_name", "last_name"]),
-            models.Index(fields=["area"]),
+            models.Index(fields=["first_name", "id"]),
+            models.Index(fields=["site", "first_name", "id"]),
+            models.Index(fields=["created_at"]),
         ]
 
     def __str__(self) -> str:
@@ -483,7 +527,11 @@ class ResidentTag(models.Model):
 
 
 class ConversationQuerySet(ScopedQuerySet):
-    pass
+    def with_people(self):
+        """``people``: how many residents each conversation names."""
+        return self.annotate(
+            people=count_of(Conversation.residents.through.objects, "conversation")
+        )
 
 
 class Conversation(models.Model):
@@ -513,7 +561,11 @@ class Conversation(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-pk"]
-        indexes = [models.Index(fields=["site", "-held_on"])]
+        # The list's order (newest first, then id), for all sites and for one.
+        indexes = [
+            models.Index(fields=["-held_on", "id"]),
+            models.Index(fields=["site", "-held_on", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"Conversation on {self.held_on:%-d %B %Y}"
@@ -522,6 +574,13 @@ class Conversation(models.Model):
 class GroupQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def with_counts(self):
+        """``member_count`` and ``celebration_count`` for each group."""
+        return self.annotate(
+            member_count=count_of(Group.members.through.objects, "group"),
+            celebration_count=count_of(CelebrationEvent.objects, "group"),
+        )
 
 
 class Group(models.Model):
@@ -546,6 +605,10 @@ class Group(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["name", "id"]),
+            models.Index(fields=["site", "name", "id"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -665,7 +728,8 @@ class Introduction(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["site", "-introduced_on"]),
+            models.Index(fields=["-introduced_on", "id"]),
+            models.Index(fields=["site", "-introduced_on", "id"]),
             models.Index(fields=["to_resident"]),
         ]
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -231,7 +231,7 @@ class ResidentListView(FilteredListView):
         return rows.search(text)
 
     def decorate(self, rows):
-        return rows.select_related("site", "area").prefetch_related(
+        return rows.for_list().prefetch_related(
             Prefetch(
                 "tags",
                 queryset=ResidentTag.objects.select_related("tag").order_by("tag__key"),
@@ -277,7 +277,7 @@ class ResidentDetailView(SiteScopedMixin, DetailView):
             ],
             suggestions=Resident.objects.visible_to(user)
             .suggested_for(resident)
-            .select_related("area", "site")[:10]
+            .for_list()
             if Consent.Purpose.INTRODUCE in consents
             else None,
         )
@@ -405,16 +405,38 @@ class ConversationCreateView(
 
     RECENT = 25
 
+    def recently_met(self, known) -> list[int]:
+        """The residents in the builder's latest conversations, newest first,
+        then the newest residents never yet in one: read from the latest
+        conversations down (an index), not by grouping every resident's
+        conversations."""
+        met = (
+            Conversation.residents.through.objects.filter(
+                conversation__in=Conversation.objects.visible_to(self.request.user)
+            )
+            .order_by("-conversation__held_on", "-conversation_id")
+            .values_list("resident_id", flat=True)
+        )
+        ids: dict[int, None] = {}
+        step, start = self.RECENT * 4, 0
+        while len(ids) < self.RECENT:
+            chunk = list(met[start : start + step])
+            ids.update(dict.fromkeys(chunk))
+            if len(chunk) < step:
+                break
+            start += step
+        ids = list(ids)[: self.RECENT]
+        if len(ids) < self.RECENT:
+            never_met = known.filter(conversations__isnull=True).order_by("-pk")
+            ids += never_met.values_list("pk", flat=True)[: self.RECENT - len(ids)]
+        return ids
+
     def get_form_kwargs(self):
         known = Resident.objects.visible_to(self.request.user)
         # On a phone, a list of every resident a site knows is too long to
         # scan: offer the ones met most recently, and the one the builder
         # came from. Anyone else is reached from their own page.
-        ids = list(
-            known.annotate(last_met=Max("conversations__held_on"))
-            .order_by(F("last_met").desc(nulls_last=True), "-pk")
-            .values_list("pk", flat=True)[: self.RECENT]
-        )
+        ids = self.recently_met(known)
         resident_id = self.request.GET.get("resident", "")
         initial = {}
         if resident_id.isdigit():
@@ -446,9 +468,7 @@ class ConversationListView(FilteredListView):
     many_lookups = frozenset({"interest"})
 
     def decorate(self, rows):
-        return rows.select_related("site", "area", "builder").annotate(
-            people=Count("residents", distinct=True)
-        )
+        return rows.for_list().select_related("builder").with_people()
 
 
 # Introductions --------------------------------------------------------------
@@ -584,10 +604,7 @@ class GroupListView(FilteredListView):
         return rows.filter(name__icontains=text)
 
     def decorate(self, rows):
-        return rows.select_related("site", "area", "interest").annotate(
-            member_count=Count("members", distinct=True),
-            celebration_count=Count("celebrations", distinct=True),
-        )
+        return rows.for_list().select_related("interest").with_counts()
 
 
 class GroupDetailView(SiteScopedMixin, DetailView):

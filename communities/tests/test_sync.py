@@ -289,3 +289,27 @@ def test_builder_forms_are_marked_for_the_outbox_and_still_post(phone, site):
     page = phone.get("/communities/my-work/").content.decode()
     assert 'id="outbox-status"' in page
     assert "abcd/outbox.js" in page
+
+
+def test_a_submission_makes_the_same_number_of_queries_at_10_and_1000_rows(
+    phone, site, builder
+):
+    """The benchmark's hot path: what one conversation from the phone costs
+    does not grow with what the site has recorded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_views import _make_rows
+
+    def queries() -> int:
+        payload = {"site": str(site.pk), "held_on": TODAY, "what_matters": "x"}
+        with CaptureQueriesContext(connection) as captured:
+            assert put(phone, uuid.uuid4(), "conversation", payload).status_code == 201
+        return len(captured)
+
+    _make_rows(site, 10, builder)
+    queries()  # the session's first use
+    small = queries()
+    _make_rows(site, 990, builder)
+    assert queries() == small
+    assert small <= 14

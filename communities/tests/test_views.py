@@ -285,7 +285,7 @@ def test_the_resident_list_filters_by_site_ward_interest_and_date(
 
 
 def _make_rows(site, n, builder):
-    tag = TagFactory(name="chess")
+    tag = Tag.objects.filter(key="chess").first() or TagFactory(name="chess")
     residents = Resident.objects.bulk_create(
         [Resident(site=site, first_name=f"R{i}", created_by=builder) for i in range(n)]
     )
@@ -440,3 +440,90 @@ def test_changing_a_resident_cannot_move_them_to_another_site(
     )
     resident.refresh_from_db()
     assert resident.site == site_a
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/communities/residents/",
+        "/communities/conversations/",
+        "/communities/introductions/",
+        "/communities/groups/",
+    ],
+)
+def test_officers_lists_of_every_site_make_the_same_queries_at_two_sizes(
+    client, officer, builder, site_a, url
+):
+    """Officers see every site's rows: the counts per row (people in a
+    conversation, a group's members) are worked out for the page only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    _make_rows(site_a, 10, builder)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _make_rows(site_a, 990, builder)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(large) == len(small)
+    assert len(response.context["object_list"]) == 50
+
+
+def test_group_and_conversation_lists_count_each_rows_people(client, builder, site_a):
+    client.force_login(builder)
+    people = ResidentFactory.create_batch(3, site=site_a)
+    group = GroupFactory(site=site_a, name="Knit and natter")
+    group.members.set(people[:2])
+    conversation = Conversation.objects.create(
+        site=site_a, builder=builder, held_on=TODAY
+    )
+    conversation.residents.set(people)
+    Conversation.objects.create(site=site_a, builder=builder, held_on=TODAY)
+
+    groups = client.get("/communities/groups/").context["object_list"]
+    assert [(g.name, g.member_count, g.celebration_count) for g in groups] == [
+        ("Knit and natter", 2, 0)
+    ]
+    rows = client.get("/communities/conversations/").context["object_list"]
+    assert sorted(c.people for c in rows) == [0, 3]
+
+
+def test_a_residents_page_makes_the_same_queries_however_much_is_recorded(
+    client, builder, site_a, ward
+):
+    """The timeline, the consents and the suggestions: a resident with years
+    of records, among a thousand neighbours who share an interest, costs the
+    same queries as a new one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(builder)
+    me = ResidentFactory(site=site_a, area=ward, consents=["introduce"])
+    from communities.models import ResidentTag
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/communities/residents/{me.pk}/")
+        assert response.status_code == 200
+        return len(captured), response
+
+    _make_rows(site_a, 10, builder)
+    chess = Tag.objects.get(key="chess")
+    ResidentTag.objects.create(resident=me, tag=chess, kind="passion")
+    queries()
+    small, response = queries()
+    assert len(response.context["suggestions"]) == 10
+    _make_rows(site_a, 990, builder)
+    for conversation in Conversation.objects.all()[:40]:
+        conversation.residents.add(me)
+    large, response = queries()
+    assert large == small
+    suggestions = response.context["suggestions"]
+    assert len(suggestions) == 10
+    assert all(s.overlap == 1 and s.shared == ["chess"] for s in suggestions)
+    # The best ten are the same site's, by first name then id.
+    names = [s.first_name for s in suggestions]
+    assert names == sorted(names)
