@@ -39,7 +39,7 @@ class ScopeForm(GovUKFormMixin, forms.Form):
     )
     ward = forms.ModelChoiceField(
         label="Ward",
-        queryset=Area.objects.wards(),
+        queryset=Area.objects.wards().for_choices(),
         required=False,
         empty_label="All wards",
     )

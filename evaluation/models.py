@@ -151,7 +151,11 @@ class Snapshot(models.Model):
                 condition=models.Q(month__day=1), name="snapshot_month_first_day"
             ),
         ]
-        indexes = [models.Index(fields=["site", "area", "month"])]
+        indexes = [
+            models.Index(fields=["site", "area", "month"]),
+            # When a scope's figures were last worked out (the dashboard).
+            models.Index(fields=["site", "area", "-computed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.month:%B %Y}: {self.value}"

@@ -1,8 +1,11 @@
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from communities.models import Area, Site
 from communities.signals import personal_data_requested, resident_anonymised
 
-from .models import Story
+from .figures_cache import figures_changed
+from .models import CohesionQuestion, Indicator, Outcome, Story
 
 REMOVED = "This story was removed at the teller's request."
 
@@ -36,3 +39,12 @@ def stories_told(sender, resident, **kwargs):
             for story in Story.objects.filter(resident=resident).order_by("told_on")
         ],
     }
+
+
+# What the dashboard's drawn figures and filter show besides the snapshots
+# themselves: the framework's words, and the sites and wards to choose from.
+for model in (Outcome, Indicator, CohesionQuestion, Site, Area):
+    post_save.connect(figures_changed, sender=model, dispatch_uid=f"figures-{model}")
+    post_delete.connect(
+        figures_changed, sender=model, dispatch_uid=f"figures-del-{model}"
+    )

@@ -19,7 +19,7 @@ from communities.roles import Capability, can
 from communities.suppression import SUPPRESSION_THRESHOLD
 from grants.models import GrantReport
 
-from . import instruments, reads, reports, services
+from . import figures_cache, instruments, reads, reports, services
 from .forms import (
     CohesionQuestionForm,
     IndicatorForm,
@@ -51,26 +51,45 @@ def _form_errors(form, error: ValidationError) -> None:
 class DashboardView(CapabilityRequiredMixin, TemplateView):
     """The officers' view of the whole programme, one site or one ward:
     headline indicators with their trends, the grants pipeline and recent
-    stories, all read from snapshots."""
+    stories, all read from snapshots. The figures are drawn once a day or
+    when the snapshots change (evaluation.figures_cache); the pipeline and
+    stories are read afresh each time."""
 
     required_capability = Capability.VIEW_DASHBOARD
     template_name = "evaluation/dashboard.html"
 
+    @cached_property
+    def rows(self):
+        # Read only when the template draws the figures, not on a cache hit.
+        return reads.indicator_rows(**self.scope, last_month=timezone.localdate())
+
+    @property
+    def headlines(self):
+        return [row for row in self.rows if row.indicator.is_headline]
+
+    @property
+    def months(self):
+        return [p.month for p in self.rows[0].points] if self.rows else []
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ScopeForm(self.request.GET or None)
-        scope = form.scope()
-        today = timezone.localdate()
-        rows = reads.indicator_rows(**scope, last_month=today)
+        self.scope = form.scope()
+        computed_at = reads.last_computed(**self.scope)
         context.update(
             form=form,
-            scope=scope,
-            headlines=[row for row in rows if row.indicator.is_headline],
-            rows=rows,
-            months=[p.month for p in rows[0].points] if rows else [],
-            pipeline=reads.grants_pipeline(**scope),
-            stories=reads.recent_stories(**scope),
-            computed_at=reads.last_computed(**scope),
+            scope=self.scope,
+            figures_key=(
+                self.scope["site"] and self.scope["site"].pk,
+                self.scope["area"] and self.scope["area"].pk,
+                timezone.localdate().isoformat(),
+                computed_at and computed_at.isoformat(),
+                figures_cache.generation(),
+            ),
+            figures_timeout=figures_cache.TIMEOUT,
+            pipeline=reads.grants_pipeline(**self.scope),
+            stories=reads.recent_stories(**self.scope),
+            computed_at=computed_at,
         )
         return context
 

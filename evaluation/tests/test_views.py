@@ -322,3 +322,41 @@ def test_the_surveys_page_compares_baseline_with_follow_up(client, officer):
     page = client.get("/evaluation/surveys/").content.decode()
     assert "Matson" in page
     assert "4.0" in page and "8.0" in page
+
+
+def test_the_dashboards_figures_are_drawn_once_until_what_they_show_changes(
+    client, officer, django_capture_on_commit_callbacks
+):
+    """The headlines and the table of every indicator come from the cache
+    while the snapshots, the framework and the places stay the same; a
+    renamed indicator or a night's new figures show at once."""
+    client.force_login(officer)
+    _programme(2)
+    first = _dashboard_queries(client)
+    again = _dashboard_queries(client)
+    assert again < first  # the indicators and their snapshots were not read
+
+    indicator = Indicator.objects.filter(is_headline=True).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator.name = "Neighbours who know each other's names"
+        indicator.save()
+    page = client.get("/evaluation/dashboard/").content.decode()
+    assert "Neighbours who know each other&#x27;s names" in page
+
+    before = client.get("/evaluation/dashboard/").context["computed_at"]
+    _programme(3)  # more records, and the month worked out again
+    response = client.get("/evaluation/dashboard/")
+    assert response.context["computed_at"] > before
+    assert _dashboard_queries(client) == again
+
+
+def test_a_dashboard_cached_for_one_scope_is_not_shown_for_another(client, officer):
+    client.force_login(officer)
+    _programme(2)
+    site = SiteFactory(name="Only this site")
+    whole = client.get("/evaluation/dashboard/").content.decode()
+    one = client.get(f"/evaluation/dashboard/?site={site.pk}").content.decode()
+    assert "The whole programme" in whole
+    assert "Only this site" in one
+    assert f'<option value="{site.pk}" selected>' in one
+    assert f'<option value="{site.pk}" selected>' not in whole
