@@ -15,6 +15,12 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+PAGED_LISTS = [
+    "/communities/residents/",
+    "/communities/conversations/",
+    "/communities/introductions/",
+    "/communities/groups/",
+]
 
 
 @pytest.fixture
@@ -322,15 +328,7 @@ def _make_rows(site, n, builder):
         GroupFactory(site=site, name=f"G{i}", interest=tag)
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/communities/residents/",
-        "/communities/conversations/",
-        "/communities/introductions/",
-        "/communities/groups/",
-    ],
-)
+@pytest.mark.parametrize("url", PAGED_LISTS)
 def test_list_pages_make_the_same_number_of_queries_at_10_and_1000_rows(
     client, builder, site_a, url, django_assert_num_queries
 ):
@@ -442,15 +440,7 @@ def test_changing_a_resident_cannot_move_them_to_another_site(
     assert resident.site == site_a
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/communities/residents/",
-        "/communities/conversations/",
-        "/communities/introductions/",
-        "/communities/groups/",
-    ],
-)
+@pytest.mark.parametrize("url", PAGED_LISTS)
 def test_officers_lists_of_every_site_make_the_same_queries_at_two_sizes(
     client, officer, builder, site_a, url
 ):
