@@ -5,39 +5,19 @@ Prints JSON: the resident and site the driver uses, the counts, and the
 officer's TOTP key (hex) so the driver can sign in as a person would."""
 
 import json
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abcd.settings.bench")
-
-import django
-
-django.setup()
-
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bench.pages import BUILDER, OFFICER, PAGES
+from bench.inprocess import officer_client, officer_device  # sets Django up
+from bench.pages import BUILDER, PAGES
 from communities.models import Resident, User
 
 
-def officer_device(officer: User) -> TOTPDevice:
-    device = TOTPDevice.objects.devices_for_user(officer, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=officer, name="Benchmark authenticator", confirmed=True
-        )
-    return device
-
-
 def main():
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     builder = User.objects.get(username=BUILDER)
     site = builder.sites.get()
     # A resident of the first site with introductions: a full timeline.
@@ -47,13 +27,7 @@ def main():
         .values_list("pk", flat=True)
         .first()
     )
-    officer = User.objects.get(username=OFFICER)
-    device = officer_device(officer)
-    client = Client()
-    client.force_login(officer)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = officer_client()
     counts = {}
     for name, (path, _who) in PAGES.items():
         url = path.format(resident=resident)
@@ -69,7 +43,7 @@ def main():
                 "resident": resident,
                 "site": site.pk,
                 "queries": counts,
-                "officer_totp_key": device.key,
+                "officer_totp_key": officer_device().key,
             }
         )
     )

@@ -4,27 +4,15 @@ drawn and stored; then the review's web page as an officer opens it.
 Prints JSON. Run with the benchmark's settings and database."""
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abcd.settings.bench")
-
-import django
-
-django.setup()
-
-from django.conf import settings
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bench.pages import OFFICER
-from communities.models import User
+from bench.inprocess import officer_client  # sets Django up
 from evaluation import services
 from evaluation.models import ReportRun
 from evaluation.reports import financial_year_of
@@ -44,7 +32,6 @@ def the_year() -> int:
 
 
 def main():
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     year = the_year()
     started = time.perf_counter()
     with transaction.atomic():
@@ -55,13 +42,7 @@ def main():
     if run.status != ReportRun.Status.DONE:
         raise SystemExit(f"the annual review for {year} was not built: {run.error}")
 
-    officer = User.objects.get(username=OFFICER)
-    client = Client()
-    client.force_login(officer)
-    session = client.session
-    device = TOTPDevice.objects.devices_for_user(officer, confirmed=True).first()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = officer_client()
     started = time.perf_counter()
     response = client.get(f"/evaluation/reports/{run.pk}/")
     page = time.perf_counter() - started

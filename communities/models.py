@@ -374,6 +374,30 @@ class ResidentQuerySet(ScopedQuerySet):
     def connectors(self):
         return self.filter(is_connector=True)
 
+    def recently_met(self, *, limit: int) -> list[int]:
+        """The ids of up to ``limit`` of these residents, those in the latest
+        conversations first (newest first), then the newest never yet in
+        one. Read from the latest conversations down, not by grouping every
+        resident's conversations."""
+        met = (
+            Conversation.residents.through.objects.filter(resident__in=self)
+            .order_by("-conversation__held_on", "-conversation_id")
+            .values_list("resident_id", flat=True)
+        )
+        ids: dict[int, None] = {}
+        step, start = limit * 4, 0
+        while len(ids) < limit:
+            chunk = list(met[start : start + step])
+            ids.update(dict.fromkeys(chunk))
+            if len(chunk) < step:
+                break
+            start += step
+        chosen = list(ids)[:limit]
+        if len(chosen) < limit:
+            never_met = self.filter(conversations__isnull=True).order_by("-pk")
+            chosen += never_met.values_list("pk", flat=True)[: limit - len(chosen)]
+        return chosen
+
     def suggested_for(self, resident: Resident, *, limit: int = 10):
         """The ``limit`` best others who share one of the resident's interests
         or gifts, agreed to introductions, and have no open introduction with

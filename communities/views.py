@@ -405,38 +405,12 @@ class ConversationCreateView(
 
     RECENT = 25
 
-    def recently_met(self, known) -> list[int]:
-        """The residents in the builder's latest conversations, newest first,
-        then the newest residents never yet in one: read from the latest
-        conversations down (an index), not by grouping every resident's
-        conversations."""
-        met = (
-            Conversation.residents.through.objects.filter(
-                conversation__in=Conversation.objects.visible_to(self.request.user)
-            )
-            .order_by("-conversation__held_on", "-conversation_id")
-            .values_list("resident_id", flat=True)
-        )
-        ids: dict[int, None] = {}
-        step, start = self.RECENT * 4, 0
-        while len(ids) < self.RECENT:
-            chunk = list(met[start : start + step])
-            ids.update(dict.fromkeys(chunk))
-            if len(chunk) < step:
-                break
-            start += step
-        ids = list(ids)[: self.RECENT]
-        if len(ids) < self.RECENT:
-            never_met = known.filter(conversations__isnull=True).order_by("-pk")
-            ids += never_met.values_list("pk", flat=True)[: self.RECENT - len(ids)]
-        return ids
-
     def get_form_kwargs(self):
         known = Resident.objects.visible_to(self.request.user)
         # On a phone, a list of every resident a site knows is too long to
         # scan: offer the ones met most recently, and the one the builder
         # came from. Anyone else is reached from their own page.
-        ids = self.recently_met(known)
+        ids = known.recently_met(limit=self.RECENT)
         resident_id = self.request.GET.get("resident", "")
         initial = {}
         if resident_id.isdigit():
@@ -519,7 +493,7 @@ class IntroductionCreateView(
             context["suggestions"] = (
                 Resident.objects.visible_to(self.request.user)
                 .suggested_for(self.resident)
-                .select_related("area")[:10]
+                .for_list()
             )
         return context
 

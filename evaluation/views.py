@@ -59,6 +59,14 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
     template_name = "evaluation/dashboard.html"
 
     @cached_property
+    def form(self) -> ScopeForm:
+        return ScopeForm(self.request.GET or None)
+
+    @cached_property
+    def scope(self) -> dict:
+        return self.form.scope()
+
+    @cached_property
     def rows(self):
         # Read only when the template draws the figures, not on a cache hit.
         return reads.indicator_rows(**self.scope, last_month=timezone.localdate())
@@ -73,15 +81,14 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = ScopeForm(self.request.GET or None)
-        self.scope = form.scope()
+        site, area = self.scope["site"], self.scope["area"]
         computed_at = reads.last_computed(**self.scope)
         context.update(
-            form=form,
+            form=self.form,
             scope=self.scope,
             figures_key=(
-                self.scope["site"] and self.scope["site"].pk,
-                self.scope["area"] and self.scope["area"].pk,
+                site and site.pk,
+                area and area.pk,
                 timezone.localdate().isoformat(),
                 computed_at and computed_at.isoformat(),
                 figures_cache.generation(),

@@ -7,7 +7,9 @@ from django.utils import timezone
 from communities.models import (
     Area,
     Consent,
+    Conversation,
     Group,
+    Introduction,
     Organisation,
     Resident,
     ResidentTag,
@@ -137,3 +139,47 @@ class GroupFactory(factory.django.DjangoModelFactory):
     site = factory.SubFactory(SiteFactory)
     founded_on = datetime.date(2025, 6, 1)
     created_by = factory.SubFactory(UserFactory)
+
+
+def site_records(site, n: int, builder) -> None:
+    """``n`` residents who share one passion and agreed to introductions, a
+    conversation each, an introduction for every two, and up to 60 groups:
+    bulk-made, for tests that compare a page at two sizes."""
+    tag = Tag.objects.filter(key="chess").first() or TagFactory(name="chess")
+    today = timezone.localdate()
+    residents = Resident.objects.bulk_create(
+        [Resident(site=site, first_name=f"R{i}", created_by=builder) for i in range(n)]
+    )
+    ResidentTag.objects.bulk_create(
+        [ResidentTag(resident=r, tag=tag, kind="passion") for r in residents]
+    )
+    Conversation.objects.bulk_create(
+        [Conversation(site=site, builder=builder, held_on=today) for _ in range(n)]
+    )
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                resident=r,
+                purpose="introduce",
+                wording="x",
+                given_at=timezone.now(),
+                recorded_by=builder,
+            )
+            for r in residents
+        ]
+    )
+    Introduction.objects.bulk_create(
+        [
+            Introduction(
+                resident=a,
+                to_resident=b,
+                interest=tag,
+                site=site,
+                builder=builder,
+                introduced_on=today,
+            )
+            for a, b in zip(residents[::2], residents[1::2], strict=False)
+        ]
+    )
+    for i in range(min(n, 60)):
+        GroupFactory(site=site, name=f"G{i}", interest=tag)

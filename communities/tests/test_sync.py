@@ -16,7 +16,7 @@ from communities.models import (
     SyncItem,
 )
 
-from .factories import SiteFactory, WardFactory
+from .factories import SiteFactory, WardFactory, site_records
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate().isoformat()
@@ -299,17 +299,15 @@ def test_a_submission_makes_the_same_number_of_queries_at_10_and_1000_rows(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from .test_views import _make_rows
-
     def queries() -> int:
         payload = {"site": str(site.pk), "held_on": TODAY, "what_matters": "x"}
         with CaptureQueriesContext(connection) as captured:
             assert put(phone, uuid.uuid4(), "conversation", payload).status_code == 201
         return len(captured)
 
-    _make_rows(site, 10, builder)
+    site_records(site, 10, builder)
     queries()  # the session's first use
     small = queries()
-    _make_rows(site, 990, builder)
+    site_records(site, 990, builder)
     assert queries() == small
     assert small <= 14

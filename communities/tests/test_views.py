@@ -11,6 +11,7 @@ from .factories import (
     TagFactory,
     UserFactory,
     WardFactory,
+    site_records,
 )
 
 pytestmark = pytest.mark.django_db
@@ -290,44 +291,6 @@ def test_the_resident_list_filters_by_site_ward_interest_and_date(
     assert [r.first_name for r in response.context["object_list"]] == ["Bert", "Alma"]
 
 
-def _make_rows(site, n, builder):
-    tag = Tag.objects.filter(key="chess").first() or TagFactory(name="chess")
-    residents = Resident.objects.bulk_create(
-        [Resident(site=site, first_name=f"R{i}", created_by=builder) for i in range(n)]
-    )
-    from communities.models import ResidentTag
-
-    ResidentTag.objects.bulk_create(
-        [ResidentTag(resident=r, tag=tag, kind="passion") for r in residents]
-    )
-    Conversation.objects.bulk_create(
-        [Conversation(site=site, builder=builder, held_on=TODAY) for _ in range(n)]
-    )
-    for r in residents:
-        Consent.objects.create(
-            resident=r,
-            purpose="introduce",
-            wording="x",
-            given_at=timezone.now(),
-            recorded_by=builder,
-        )
-    Introduction.objects.bulk_create(
-        [
-            Introduction(
-                resident=a,
-                to_resident=b,
-                interest=tag,
-                site=site,
-                builder=builder,
-                introduced_on=TODAY,
-            )
-            for a, b in zip(residents[::2], residents[1::2], strict=False)
-        ]
-    )
-    for i in range(min(n, 60)):
-        GroupFactory(site=site, name=f"G{i}", interest=tag)
-
-
 @pytest.mark.parametrize("url", PAGED_LISTS)
 def test_list_pages_make_the_same_number_of_queries_at_10_and_1000_rows(
     client, builder, site_a, url, django_assert_num_queries
@@ -336,13 +299,12 @@ def test_list_pages_make_the_same_number_of_queries_at_10_and_1000_rows(
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(builder)
-    _make_rows(site_a, 10, builder)
+    site_records(site_a, 10, builder)
     client.get(url)  # warm the session
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
-    _make_rows_more = 990
     tag_count = Tag.objects.count()
-    _make_rows(site_a, _make_rows_more, builder)
+    site_records(site_a, 990, builder)
     assert Tag.objects.count() == tag_count
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
@@ -450,11 +412,11 @@ def test_officers_lists_of_every_site_make_the_same_queries_at_two_sizes(
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(officer)
-    _make_rows(site_a, 10, builder)
+    site_records(site_a, 10, builder)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
-    _make_rows(site_a, 990, builder)
+    site_records(site_a, 990, builder)
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
     assert response.status_code == 200
@@ -494,19 +456,19 @@ def test_a_residents_page_makes_the_same_queries_however_much_is_recorded(
     me = ResidentFactory(site=site_a, area=ward, consents=["introduce"])
     from communities.models import ResidentTag
 
-    def queries() -> int:
+    def queries():
         with CaptureQueriesContext(connection) as captured:
             response = client.get(f"/communities/residents/{me.pk}/")
         assert response.status_code == 200
         return len(captured), response
 
-    _make_rows(site_a, 10, builder)
+    site_records(site_a, 10, builder)
     chess = Tag.objects.get(key="chess")
     ResidentTag.objects.create(resident=me, tag=chess, kind="passion")
     queries()
     small, response = queries()
     assert len(response.context["suggestions"]) == 10
-    _make_rows(site_a, 990, builder)
+    site_records(site_a, 990, builder)
     for conversation in Conversation.objects.all()[:40]:
         conversation.residents.add(me)
     large, response = queries()

@@ -72,11 +72,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{surveys} survey responses, {stories} stories.")
             if surveys or stories:
                 evaluation_city.seed_city_snapshots(say=self.stdout.write)
-                # As autovacuum would have done over the years: fresh
-                # statistics for the planner and a visibility map, so that
-                # index-only scans need not visit the rows COPY just wrote.
-                with connection.cursor() as cursor:
-                    cursor.execute("VACUUM ANALYZE")
+            # As autovacuum would have done over the years: fresh statistics
+            # for the planner and a visibility map, so that index-only scans
+            # need not visit the rows COPY just wrote.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
             self.stdout.write(
                 f"City scale loaded in {time.monotonic() - started:.0f} s."
             )
