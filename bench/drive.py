@@ -244,9 +244,7 @@ def mixed_load(officer, base, password, resident, site, users=50, seconds=60):
     # (about half a second of CPU, by design), and a programme's builders
     # sign in over a morning, not all in the same second: 25 sign-ins at
     # once would measure a queue that no working day has.
-    sessions = [
-        Session(base) if n % 2 == 0 else officer.share() for n in range(users)
-    ]
+    sessions = [Session(base) if n % 2 == 0 else officer.share() for n in range(users)]
     for session in sessions[::2]:
         session.sign_in(BUILDER, password)
     deadline = time.monotonic() + seconds
