@@ -409,7 +409,8 @@ class ResidentQuerySet(ScopedQuerySet):
         ``shared`` (the tag names). Residents further away are not suggested.
         The candidates are ranked by id alone first, so only the chosen few
         carry their whole rows through the grouping (a city's site has
-        thousands of candidates)."""
+        thousands of candidates), and the wards nearby are ranked only when
+        the same site has fewer than ``limit``."""
         from django.contrib.postgres.aggregates import ArrayAgg
 
         their_tags = ResidentTag.objects.filter(resident=resident).values("tag_id")
@@ -426,9 +427,7 @@ class ResidentQuerySet(ScopedQuerySet):
                 *resident.area.neighbours.values_list("pk", flat=True),
             ]
         shared = models.Q(tags__tag_id__in=their_tags)
-        # Only the same site and the wards nearby: ABCD connects neighbours,
-        # and keeping the candidates local keeps this fast at city scale.
-        nearby = models.Q(site_id=resident.site_id) | models.Q(area_id__in=nearby_wards)
+        same_site = models.Q(site_id=resident.site_id)
 
         def tier():
             return models.Case(
@@ -438,20 +437,30 @@ class ResidentQuerySet(ScopedQuerySet):
                 output_field=models.IntegerField(),
             )
 
-        best = (
+        # Only the same site and the wards nearby: ABCD connects neighbours,
+        # and keeping the candidates local keeps this fast at city scale.
+        candidates = (
             self.consented(Consent.Purpose.INTRODUCE)
-            .filter(nearby)
             .filter(shared)
             .exclude(pk=resident.pk)
             .exclude(pk__in=already)
-            .values("pk")
-            .annotate(
-                rank_overlap=models.Count("tags__tag_id", distinct=True),
-                rank_tier=tier(),
-            )
-            .order_by("rank_tier", "-rank_overlap", "first_name", "pk")
-            .values("pk")[:limit]
         )
+
+        def ranked(where):
+            return (
+                candidates.filter(where)
+                .values("pk")
+                .annotate(rank_overlap=models.Count("tags__tag_id", distinct=True))
+                .order_by("-rank_overlap", "first_name", "pk")
+                .values("pk")[:limit]
+            )
+
+        # Each tier is ranked on its own and the same site's come first, so
+        # when the site alone has ``limit`` candidates (as a city's sites
+        # do), the database stops there and never ranks the wards nearby.
+        best = ranked(same_site).union(
+            ranked(models.Q(area_id__in=nearby_wards) & ~same_site), all=True
+        )[:limit]
         return (
             self.filter(pk__in=best)
             .annotate(

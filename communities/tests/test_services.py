@@ -431,6 +431,12 @@ def test_suggestions_rank_same_site_first_then_neighbouring_wards_by_overlap():
     assert ranked == [same_site_three, same_site_one, neighbour_two]
     assert [r.overlap for r in ranked] == [3, 1, 2]
     assert sorted(ranked[2].shared) == ["choir", "cooking"]
+    # The limit takes the same site's first, and the wards nearby only fill
+    # what the site leaves.
+    scoped = Resident.objects.visible_to(officer)
+    assert list(scoped.suggested_for(me, limit=2)) == [same_site_three, same_site_one]
+    same_site_one.consents.update(withdrawn_at=timezone.now())
+    assert list(scoped.suggested_for(me, limit=2)) == [same_site_three, neighbour_two]
 
 
 def test_a_builder_is_only_suggested_their_own_sites_residents(site, builder, ward):
