@@ -351,7 +351,14 @@ class Consent(models.Model):
                 fields=["purpose", "resident"],
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="consent_current_idx",
-            )
+            ),
+            # Who may be introduced, checked once per candidate when
+            # suggestions are ranked: read from the index alone.
+            models.Index(
+                fields=["resident"],
+                condition=models.Q(purpose="introduce", withdrawn_at__isnull=True),
+                name="consent_introduce_idx",
+            ),
         ]
 
     def __str__(self) -> str:
