@@ -35,8 +35,10 @@ from bench.pages import (
     PAGES,
 )
 
-REPEATS = 60
-WARMUP = 5
+# Enough requests that a p95 is not two slow ones, and enough warm-up that
+# each of gunicorn's workers has drawn the page before the clock starts.
+REPEATS = 200
+WARMUP = 20
 THINK_SECONDS = (1.0, 4.0)
 
 
@@ -188,40 +190,52 @@ def builder_submit(base: str, password: str, site: str, workers=16, total=2000) 
     lock = threading.Lock()
     times, errors = [], 0
     per_worker = total // workers
+    clock = {}
+    # Each phone sends a few first, untimed, so that every web process has
+    # served a submission before the clock starts (as a running server has).
+    ready = threading.Barrier(
+        workers, action=lambda: clock.setdefault("started", time.perf_counter())
+    )
+
+    def submit(session: Session) -> tuple[float, bool]:
+        body = json.dumps(
+            {
+                "kind": "conversation",
+                "payload": {
+                    "site": site,
+                    "held_on": time.strftime("%Y-%m-%d"),
+                    "what_matters": "benchmark",
+                },
+            }
+        )
+        started = time.perf_counter()
+        response, _ = session.request(
+            "PUT",
+            f"/communities/sync/{uuid.uuid4()}/",
+            body=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-CSRFToken": session.cookies.get("csrftoken", ""),
+            },
+        )
+        return (time.perf_counter() - started) * 1000, response.status == 201
 
     def work(session: Session):
         nonlocal errors
+        for _ in range(WARMUP):
+            _elapsed, ok = submit(session)
+            if not ok:
+                raise SystemExit("a warm-up submission was refused")
+        ready.wait()
         for _ in range(per_worker):
-            body = json.dumps(
-                {
-                    "kind": "conversation",
-                    "payload": {
-                        "site": site,
-                        "held_on": time.strftime("%Y-%m-%d"),
-                        "what_matters": "benchmark",
-                    },
-                }
-            )
-            started = time.perf_counter()
-            response, _ = session.request(
-                "PUT",
-                f"/communities/sync/{uuid.uuid4()}/",
-                body=body,
-                headers={
-                    "Content-Type": "application/json",
-                    "X-CSRFToken": session.cookies.get("csrftoken", ""),
-                },
-            )
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed, ok = submit(session)
             with lock:
                 times.append(elapsed)
-                if response.status != 201:
-                    errors += 1
+                errors += 0 if ok else 1
 
-    started = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(work, sessions))
-    wall = time.perf_counter() - started
+    wall = time.perf_counter() - clock["started"]
     return {
         **percentiles(times),
         "per_s": round(len(times) / wall, 1),
@@ -322,6 +336,11 @@ def main():
     builder.sign_in(BUILDER, password)
     results["builder_page"] = builder_page_bytes(builder)
     results["builder_submit"] = builder_submit(base, password, site)
+    # The same endpoint at a working day's pace: four phones sending at once
+    # (the saturated run above measures capacity; this, a builder's wait).
+    results["builder_submit_light"] = builder_submit(
+        base, password, site, workers=4, total=500
+    )
     results["load"] = mixed_load(officer, base, password, resident, site)
     print(json.dumps(results))
 

@@ -2,6 +2,10 @@
 city-scale synthetic database, driven over HTTP from a separate process.
 Writes bench/results.json and prints it.
 
+The city is seeded once into BENCH_DATABASE_URL and every run measures a
+fresh copy of it (the same name with "_run"): what one run's submissions
+write never slows the next run's pages.
+
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
 abcd_bench), BENCH_PORT (8765), BENCH_WORKERS (gunicorn workers, default 4).
 """
@@ -15,6 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -40,27 +45,69 @@ GOALS = {
 }
 
 
-def env() -> dict[str, str]:
+SEED_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abcd_bench"
+)
+SEED = urlsplit(SEED_URL)
+SEED_NAME = SEED.path.lstrip("/")
+RUN_NAME = f"{SEED_NAME}_run"
+RUN_URL = urlunsplit(SEED._replace(path=f"/{RUN_NAME}"))
+
+
+def env(database_url: str = RUN_URL) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "abcd.settings.bench",
-        "DATABASE_URL": os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abcd_bench"
-        ),
+        "DATABASE_URL": database_url,
     }
 
 
-def run(*args: str, capture: bool = False) -> str:
+def run(*args: str, capture: bool = False, database_url: str = RUN_URL) -> str:
     result = subprocess.run(
-        args, cwd=ROOT, env=env(), check=True, text=True, capture_output=capture
+        args,
+        cwd=ROOT,
+        env=env(database_url),
+        check=True,
+        text=True,
+        capture_output=capture,
     )
     return result.stdout if capture else ""
 
 
+def fresh_copy() -> None:
+    """The run's database: a file copy of the seeded city (under a second)."""
+    import psycopg2
+    from psycopg2 import sql
+
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=SEED.username or None,
+        password=SEED.password or None,
+        host=SEED.hostname or None,
+        port=SEED.port or None,
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        run_db, seed_db = sql.Identifier(RUN_NAME), sql.Identifier(SEED_NAME)
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(run_db)
+        )
+        cursor.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                run_db, seed_db
+            )
+        )
+    connection.close()
+
+
 def prepare() -> None:
-    run(PYTHON, "scripts/ensure_database.py")
-    run(PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0")
-    run(PYTHON, "manage.py", "seed_demo", "--scale", "city")
+    for step in (
+        ["scripts/ensure_database.py"],
+        ["manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        ["manage.py", "seed_demo", "--scale", "city"],
+    ):
+        run(PYTHON, *step, database_url=SEED_URL)
+    fresh_copy()
     run(PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
 
 
@@ -166,6 +213,7 @@ def main() -> int:
             ),
         },
         "builder_submit": measured["builder_submit"],
+        "builder_submit_light": measured["builder_submit_light"],
         "annual_review_s": review["annual_review_s"],
         "annual_review": review["annual_review"],
         "builder_page_bytes_gz": measured["builder_page"]["bytes_gz"],
