@@ -601,10 +601,12 @@ class Conversation(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-pk"]
-        # The list's order (newest first, then id), for all sites and for one.
+        # The list's order exactly (newest first, then the newest id), for all
+        # sites and for one, so "the latest few" reads a few index entries
+        # however many share a day.
         indexes = [
-            models.Index(fields=["-held_on", "id"]),
-            models.Index(fields=["site", "-held_on", "id"]),
+            models.Index(fields=["-held_on", "-id"]),
+            models.Index(fields=["site", "-held_on", "-id"]),
         ]
 
     def __str__(self) -> str:
@@ -768,8 +770,8 @@ class Introduction(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["-introduced_on", "id"]),
-            models.Index(fields=["site", "-introduced_on", "id"]),
+            models.Index(fields=["-introduced_on", "-id"]),
+            models.Index(fields=["site", "-introduced_on", "-id"]),
             models.Index(fields=["to_resident"]),
         ]
 
