@@ -93,7 +93,9 @@ class SortMixin:
         key = self.sort.lstrip("-")
         field = self.sort_fields[key]
         direction = "-" if self.sort.startswith("-") else ""
-        return queryset.order_by(f"{direction}{field}", "pk")
+        # Ties go the same way as the column (newest day, then newest
+        # record), so one index in (column, id) order serves both directions.
+        return queryset.order_by(f"{direction}{field}", f"{direction}pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
