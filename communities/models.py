@@ -688,6 +688,16 @@ class IntroductionQuerySet(ScopedQuerySet):
     def involving(self, resident):
         return self.filter(models.Q(resident=resident) | models.Q(to_resident=resident))
 
+    def with_parties(self):
+        """With who was introduced, through what, and to whom or which group,
+        for showing in a list. The resident and interest are joined; the
+        other resident and the group are read for the rows alone, because
+        joining the residents table twice over made PostgreSQL spend longer
+        choosing a join order (15 ms for a page of 50) than running it."""
+        return self.select_related("resident", "interest").prefetch_related(
+            "to_resident", "to_group"
+        )
+
 
 class Introduction(models.Model):
     """A builder or a connector introduced a resident to another resident, or

@@ -197,12 +197,10 @@ class MyWorkView(CapabilityRequiredMixin, TemplateView):
                 .filter(founded_on__gte=month_start)
                 .count(),
             },
-            recent_conversations=conversations.select_related("area").prefetch_related(
-                "residents"
-            )[:5],
-            recent_introductions=introductions.select_related(
-                "resident", "to_resident", "to_group", "interest"
-            )[:5],
+            recent_conversations=conversations.for_list().prefetch_related("residents")[
+                :5
+            ],
+            recent_introductions=introductions.with_parties()[:5],
         )
         return context
 
@@ -256,9 +254,8 @@ class ResidentDetailView(SiteScopedMixin, DetailView):
         introductions = (
             Introduction.objects.visible_to(user)
             .involving(resident)
-            .select_related(
-                "resident", "to_resident", "to_group", "interest", "builder"
-            )
+            .with_parties()
+            .select_related("builder")
         )
         groups = resident.groups.select_related("interest")
         timeline = (
@@ -518,9 +515,7 @@ class IntroductionListView(FilteredListView):
         return rows.filter(Q(resident__in=matching) | Q(to_resident__in=matching))
 
     def decorate(self, rows):
-        return rows.select_related(
-            "site", "resident", "to_resident", "to_group", "interest", "connector"
-        )
+        return rows.with_parties().select_related("site").prefetch_related("connector")
 
 
 class IntroductionStatusView(SiteScopedMixin, DetailView):
