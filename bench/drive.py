@@ -335,13 +335,16 @@ def main():
     builder = Session(base)
     builder.sign_in(BUILDER, password)
     results["builder_page"] = builder_page_bytes(builder)
+    # The mixed load before the submission runs: those write 3,000
+    # conversations to one site in half a minute (months of a site's work),
+    # which would leave the load's builders a day no site has.
+    results["load"] = mixed_load(officer, base, password, resident, site)
     results["builder_submit"] = builder_submit(base, password, site)
     # The same endpoint at a working day's pace: four phones sending at once
     # (the saturated run above measures capacity; this, a builder's wait).
     results["builder_submit_light"] = builder_submit(
         base, password, site, workers=4, total=500
     )
-    results["load"] = mixed_load(officer, base, password, resident, site)
     print(json.dumps(results))
 
 
