@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -91,6 +92,7 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
         )
 
 
+RECENT_HINT = "Residents you met recently. For anyone else, start from their own page."
 TAGS_HINT = "Separate each with a comma, for example: baking, fixing bikes"
 
 
@@ -418,17 +420,51 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         )
 
 
-class IntroductionForm(GovUKFormMixin, forms.Form):
+class OffersRecentMixin:
+    """A city's site knows thousands of residents and makes thousands of
+    introductions a year: as choices, every one made a page of over a second
+    to draw and too long to scan on a phone. The page offers the latest few
+    (and any already chosen); any the user may see is still accepted, as the
+    phone's outbox may name one the page no longer offers."""
+
+    OFFERED = 25
+
+    def chosen(self, name) -> list[int]:
+        """The ids already chosen (sent back, or given as initial), so that a
+        page drawn again keeps them on offer."""
+        value = self[name].value() or []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = (str(getattr(v, "pk", v)) for v in values)
+        return [int(v) for v in ids if v.isdigit()]
+
+    def offer_recent_residents(self, *names) -> None:
+        """Offer the residents met most recently, and any already chosen, in
+        each of these fields (drawn from the same residents)."""
+        fields = {
+            name: self.fields[name]
+            for name in names
+            if not isinstance(self.fields[name].widget, forms.HiddenInput)
+        }
+        if not fields:
+            return
+        recent = next(iter(fields.values())).queryset.recently_met(limit=self.OFFERED)
+        for name, field in fields.items():
+            field.queryset = field.queryset.filter(pk__in=recent + self.chosen(name))
+
+
+class IntroductionForm(OffersRecentMixin, GovUKFormMixin, forms.Form):
     submit_text = "Save introduction"
     outbox_kind = "introduction"
 
     resident = forms.ModelChoiceField(
         label="Who are you introducing",
+        help_text=RECENT_HINT,
         queryset=Resident.objects.none(),
         error_messages={"required": "Choose who you are introducing"},
     )
     to_resident = forms.ModelChoiceField(
         label="Introduce them to a resident",
+        help_text=RECENT_HINT,
         queryset=Resident.objects.none(),
         required=False,
     )
@@ -470,6 +506,10 @@ class IntroductionForm(GovUKFormMixin, forms.Form):
             self.fields["resident"].initial = resident.pk
             self.fields["resident"].widget = forms.HiddenInput()
             self.fields["to_resident"].queryset = willing.exclude(pk=resident.pk)
+
+    def prepare_to_draw(self):
+        super().prepare_to_draw()
+        self.offer_recent_residents("resident", "to_resident")
 
     def clean(self):
         data = super().clean()
@@ -540,7 +580,7 @@ class IntroductionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.resident} and {target}, through {obj.interest} ({obj.introduced_on:%-d %b})"
 
 
-class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
+class GroupForm(OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
     submit_text = "Save group"
     outbox_kind = "group"
 
@@ -557,13 +597,15 @@ class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
         required=False,
     )
     members = forms.ModelMultipleChoiceField(
-        label="Members you know (optional)",
+        label="Members (optional)",
+        help_text=RECENT_HINT,
         queryset=Resident.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     grew_from = IntroductionChoiceField(
         label="The introductions it grew from (optional)",
+        help_text="The latest introductions of the last year.",
         queryset=Introduction.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -580,7 +622,16 @@ class GroupForm(SiteChoiceMixin, GovUKFormMixin, forms.Form):
             Introduction.objects.visible_to(user)
             .open()
             .filter(introduced_on__gte=since)
-            .select_related("resident", "to_resident", "to_group", "interest")
+            .with_parties()
+        )
+
+    def prepare_to_draw(self):
+        super().prepare_to_draw()
+        self.offer_recent_residents("members")
+        field = self.fields["grew_from"]
+        latest = field.queryset.order_by("-introduced_on", "-pk").values("pk")
+        field.queryset = field.queryset.filter(
+            Q(pk__in=latest[: self.OFFERED]) | Q(pk__in=self.chosen("grew_from"))
         )
 
     def save(self, user) -> Group:

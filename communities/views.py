@@ -555,7 +555,15 @@ class GroupCreateView(
     template_name = "communities/group_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
+        # From a resident's page: the group starts with them as a member.
+        resident_id = self.request.GET.get("resident", "")
+        if resident_id.isdigit():
+            resident = get_object_or_404(
+                Resident.objects.visible_to(self.request.user), pk=resident_id
+            )
+            kwargs["initial"] = {"members": [resident.pk], "site": resident.site_id}
+        return kwargs
 
 
 class GroupListView(FilteredListView):

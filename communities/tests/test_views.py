@@ -1,7 +1,14 @@
 import pytest
 from django.utils import timezone
 
-from communities.models import Consent, Conversation, Introduction, Resident, Tag
+from communities.models import (
+    Consent,
+    Conversation,
+    Group,
+    Introduction,
+    Resident,
+    Tag,
+)
 from communities.roles import Role
 
 from .factories import (
@@ -479,3 +486,94 @@ def test_a_residents_page_makes_the_same_queries_however_much_is_recorded(
     # The best ten are the same site's, by first name then id.
     names = [s.first_name for s in suggestions]
     assert names == sorted(names)
+
+
+BUILDER_FORMS = [
+    "/communities/groups/new/",
+    "/communities/introductions/new/",
+    "/communities/conversations/new/",
+]
+
+
+@pytest.mark.parametrize("url", BUILDER_FORMS)
+def test_builder_forms_offer_the_latest_few_residents_at_10_and_1000(
+    client, builder, site_a, url
+):
+    """A site with a thousand residents and introductions gives the same
+    short page, in the same number of queries, as a site with ten."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(builder)
+    site_records(site_a, 10, builder)
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    site_records(site_a, 990, builder)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(large) == len(small)
+    form = response.context["form"]
+    for name in ("members", "grew_from", "resident", "to_resident", "residents"):
+        if name in form.fields:
+            assert len(list(form.fields[name].choices)) <= 26  # 25, and a blank
+
+
+def test_a_group_takes_a_member_the_page_no_longer_offers(client, builder, site_a):
+    """Older residents are not on offer, but a member chosen from their own
+    page (or named by the phone's outbox) is accepted."""
+    client.force_login(builder)
+    old_friend = ResidentFactory(site=site_a, first_name="Winifred")
+    site_records(site_a, 60, builder)
+    page = client.get("/communities/groups/new/")
+    offered = {r.pk for r in page.context["form"].fields["members"].queryset}
+    assert old_friend.pk not in offered
+
+    page = client.get(f"/communities/groups/new/?resident={old_friend.pk}")
+    assert page.context["form"]["members"].value() == [old_friend.pk]
+    assert "Winifred" in page.content.decode()
+    response = client.post(
+        "/communities/groups/new/",
+        {
+            "name": "Knit and natter",
+            "interest": "knitting",
+            "site": site_a.pk,
+            "founded_on": TODAY.isoformat(),
+            "members": [old_friend.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(Group.objects.get(name="Knit and natter").members.all()) == [old_friend]
+
+
+def test_a_group_drawn_again_keeps_the_members_chosen(client, builder, site_a):
+    client.force_login(builder)
+    old_friend = ResidentFactory(site=site_a, first_name="Winifred")
+    site_records(site_a, 60, builder)
+    response = client.post(
+        "/communities/groups/new/",
+        {"name": "", "site": site_a.pk, "members": [old_friend.pk]},
+    )
+    assert response.status_code == 200  # the name is missing
+    offered = {r.pk for r in response.context["form"].fields["members"].queryset}
+    assert old_friend.pk in offered
+    assert Group.objects.filter(members=old_friend).count() == 0
+
+
+def test_a_group_refuses_a_member_of_another_site(client, builder, site_a, site_b):
+    client.force_login(builder)
+    stranger = ResidentFactory(site=site_b)
+    response = client.post(
+        "/communities/groups/new/",
+        {
+            "name": "Knit and natter",
+            "interest": "knitting",
+            "site": site_a.pk,
+            "founded_on": TODAY.isoformat(),
+            "members": [stranger.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Group.objects.filter(name="Knit and natter").exists()
