@@ -57,7 +57,9 @@ def record_access_log(
     entry = RecordAccess(
         resident_id=resident_id, user=user, action=action, path=path[:300]
     )
-    entry.full_clean()
+    # The resident was found just above and the user is the one signed in:
+    # no need to look either up again.
+    entry.full_clean(exclude=["resident", "user"])
     entry.save()
     return entry
 
