@@ -425,7 +425,8 @@ class ResidentQuerySet(ScopedQuerySet):
         The candidates are ranked by id alone first, so only the chosen few
         carry their whole rows through the grouping (a city's site has
         thousands of candidates), and the wards nearby are ranked only when
-        the same site has fewer than ``limit``."""
+        the same site has fewer than ``limit``: one query for the site's
+        ranking, a second for the wards' only then, and the rows."""
         from django.contrib.postgres.aggregates import ArrayAgg
 
         their_tags = ResidentTag.objects.filter(resident=resident).values("tag_id")
@@ -467,15 +468,17 @@ class ResidentQuerySet(ScopedQuerySet):
                 .values("pk")
                 .annotate(rank_overlap=models.Count("tags__tag_id", distinct=True))
                 .order_by("-rank_overlap", "first_name", "pk")
-                .values("pk")[:limit]
+                .values_list("pk", flat=True)[:limit]
             )
 
-        # Each tier is ranked on its own and the same site's come first, so
-        # when the site alone has ``limit`` candidates (as a city's sites
-        # do), the database stops there and never ranks the wards nearby.
-        best = ranked(same_site).union(
-            ranked(models.Q(area_id__in=nearby_wards) & ~same_site), all=True
-        )[:limit]
+        # Each tier is ranked on its own, the same site's first: when the
+        # site alone has ``limit`` candidates (as a city's sites do), the
+        # wards nearby are never ranked.
+        best = list(ranked(same_site))
+        if len(best) < limit and nearby_wards:
+            best += ranked(models.Q(area_id__in=nearby_wards) & ~same_site)[
+                : limit - len(best)
+            ]
         return (
             self.filter(pk__in=best)
             .annotate(
