@@ -435,7 +435,7 @@ class OffersRecentMixin:
         value = self[name].value() or []
         values = value if isinstance(value, list | tuple) else [value]
         ids = (str(getattr(v, "pk", v)) for v in values)
-        return [int(v) for v in ids if v.isdigit()]
+        return [int(v) for v in ids if v.isdecimal()]
 
     def offer_recent_residents(self, *names) -> None:
         """Offer the residents met most recently, and any already chosen, in

@@ -412,7 +412,7 @@ class ConversationCreateView(
         ids = known.recently_met(limit=self.RECENT)
         resident_id = self.request.GET.get("resident", "")
         initial = {}
-        if resident_id.isdigit():
+        if resident_id.isdecimal():
             resident = get_object_or_404(known, pk=resident_id)
             ids.append(resident.pk)
             initial = {"residents": [resident.pk], "site": resident.site_id}
@@ -462,7 +462,7 @@ class IntroductionCreateView(
         resident_id = self.request.GET.get("resident", "")
         if not resident_id:
             return None
-        if not resident_id.isdigit():
+        if not resident_id.isdecimal():
             raise Http404
         return get_object_or_404(
             Resident.objects.visible_to(self.request.user), pk=resident_id
@@ -471,7 +471,7 @@ class IntroductionCreateView(
     def get_initial(self):
         initial = super().get_initial()
         to = self.request.GET.get("to", "")
-        if to.isdigit():
+        if to.isdecimal():
             initial["to_resident"] = int(to)
         interest = self.request.GET.get("interest", "")
         if interest:
@@ -558,7 +558,7 @@ class GroupCreateView(
         kwargs = {**super().get_form_kwargs(), "user": self.request.user}
         # From a resident's page: the group starts with them as a member.
         resident_id = self.request.GET.get("resident", "")
-        if resident_id.isdigit():
+        if resident_id.isdecimal():
             resident = get_object_or_404(
                 Resident.objects.visible_to(self.request.user), pk=resident_id
             )

@@ -348,7 +348,7 @@ class ReviewQueueView(CapabilityRequiredMixin, TemplateView):
             funds = Fund.objects.order_by("-financial_year", "name")
             fund_id = self.request.GET.get("fund", "")
             status = self.request.GET.get("status", "")
-            if fund_id.isdigit():
+            if fund_id.isdecimal():
                 applications = applications.filter(fund_id=fund_id)
             if status in Application.Status.values:
                 applications = applications.filter(status=status)

@@ -28,7 +28,7 @@ class TokenForm(GovUKFormMixin, forms.Form):
 
     def clean_token(self):
         token = "".join(self.cleaned_data["token"].split())
-        if not token.isdigit() or len(token) != 6:
+        if not (token.isascii() and token.isdigit()) or len(token) != 6:
             raise forms.ValidationError("Enter the 6-digit code, using numbers only")
         return token
 

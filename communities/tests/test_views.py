@@ -577,3 +577,25 @@ def test_a_group_refuses_a_member_of_another_site(client, builder, site_a, site_
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Group.objects.filter(name="Knit and natter").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/communities/groups/new/?resident=²",
+        "/communities/conversations/new/?resident=²",
+        "/communities/introductions/new/?to=²",
+    ],
+)
+def test_a_digit_that_is_not_a_number_is_ignored_not_a_server_error(
+    client, builder, site_a, url
+):
+    client.force_login(builder)
+    assert client.get(url).status_code in (200, 404)
+
+
+def test_a_group_sent_back_with_a_strange_member_says_so(client, builder, site_a):
+    client.force_login(builder)
+    response = client.post("/communities/groups/new/", {"name": "", "members": "²"})
+    assert response.status_code == 200
+    assert "is not a valid value" in response.content.decode()
