@@ -230,11 +230,15 @@ def builder_submit(base: str, password: str, site: str, workers=16, total=2000) 
 
     def work(session: Session):
         nonlocal errors
-        for _ in range(WARMUP):
-            _elapsed, ok = submit(session)
-            if not ok:
-                raise SystemExit("a warm-up submission was refused")
-        ready.wait()
+        try:
+            for _ in range(WARMUP):
+                _elapsed, ok = submit(session)
+                if not ok:
+                    raise SystemExit("a warm-up submission was refused")
+        except BaseException:
+            ready.abort()  # the other phones stop waiting, and the run fails
+            raise
+        ready.wait(timeout=300)
         for _ in range(per_worker):
             elapsed, ok = submit(session)
             with lock:

@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -48,6 +48,8 @@ GOALS = {
 SEED_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abcd_bench"
 )
+# A plain postgres:// address (user, host, port and name): the copy is made
+# over the same connection details.
 SEED = urlsplit(SEED_URL)
 SEED_NAME = SEED.path.lstrip("/")
 RUN_NAME = f"{SEED_NAME}_run"
@@ -81,9 +83,9 @@ def fresh_copy() -> None:
 
     connection = psycopg2.connect(
         dbname="postgres",
-        user=SEED.username or None,
-        password=SEED.password or None,
-        host=SEED.hostname or None,
+        user=unquote(SEED.username or "") or None,
+        password=unquote(SEED.password or "") or None,
+        host=unquote(SEED.hostname or "") or None,
         port=SEED.port or None,
     )
     connection.autocommit = True
