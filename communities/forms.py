@@ -1,7 +1,7 @@
 import datetime
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -437,9 +437,10 @@ class OffersRecentMixin:
         ids = (str(getattr(v, "pk", v)) for v in values)
         return [int(v) for v in ids if v.isdecimal()]
 
-    def offer_recent_residents(self, *names) -> None:
-        """Offer the residents met most recently, and any already chosen, in
-        each of these fields (drawn from the same residents)."""
+    def offer_recent_residents(self, *names, also=()) -> None:
+        """Offer the residents met most recently, any already chosen, and
+        ``also`` (ids), in each of these fields (drawn from the same
+        residents)."""
         fields = {
             name: self.fields[name]
             for name in names
@@ -449,7 +450,9 @@ class OffersRecentMixin:
             return
         recent = next(iter(fields.values())).queryset.recently_met(limit=self.OFFERED)
         for name, field in fields.items():
-            field.queryset = field.queryset.filter(pk__in=recent + self.chosen(name))
+            field.queryset = field.queryset.filter(
+                pk__in=[*recent, *self.chosen(name), *also]
+            )
 
 
 class IntroductionForm(OffersRecentMixin, GovUKFormMixin, forms.Form):
@@ -598,10 +601,16 @@ class GroupForm(OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
     )
     members = forms.ModelMultipleChoiceField(
         label="Members (optional)",
-        help_text=RECENT_HINT,
+        help_text="Residents you met recently. To add anyone else, find them below.",
         queryset=Resident.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    find = forms.CharField(
+        label="Find other members by name (optional)",
+        help_text="Finding needs a signal. Anyone you have ticked stays ticked.",
+        max_length=100,
+        required=False,
     )
     grew_from = IntroductionChoiceField(
         label="The introductions it grew from (optional)",
@@ -625,14 +634,31 @@ class GroupForm(OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
             .with_parties()
         )
 
+    FIND = "find_members"
+
     def prepare_to_draw(self):
         super().prepare_to_draw()
-        self.offer_recent_residents("members")
+        self.offer_recent_residents("members", also=self.found())
         field = self.fields["grew_from"]
         latest = field.queryset.order_by("-introduced_on", "-pk").values("pk")
         field.queryset = field.queryset.filter(
             Q(pk__in=latest[: self.OFFERED]) | Q(pk__in=self.chosen("grew_from"))
         )
+
+    def hold_errors(self) -> None:
+        """Draw the form as sent, without checking it (the builder pressed
+        Find, not Save)."""
+        self._errors = forms.utils.ErrorDict()
+
+    def found(self) -> list[int]:
+        """The residents whose name (or postcode, or gift) has the words the
+        builder typed in "find", the first few by name."""
+        text = (self["find"].value() or "").strip()
+        if not text:
+            return []
+        matching = self.fields["members"].queryset.search(text)
+        ids = matching.values_list("pk", flat=True)[: self.OFFERED * 4]
+        return list(dict.fromkeys(ids))[: self.OFFERED]
 
     def save(self, user) -> Group:
         data = self.cleaned_data
@@ -664,6 +690,8 @@ class GroupForm(OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
             Field("founded_on"),
             Field.textarea("description"),
             Field.checkboxes("members", legend_size=Size.SMALL, small=True),
+            Field.text("find"),
+            Button.secondary(self.FIND, "Find residents", data_outbox_skip="true"),
             Field.checkboxes("grew_from", legend_size=Size.SMALL, small=True),
         )
 

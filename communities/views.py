@@ -565,6 +565,16 @@ class GroupCreateView(
             kwargs["initial"] = {"members": [resident.pk], "site": resident.site_id}
         return kwargs
 
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.FIND in request.POST:
+            # Looking for members, not saving: the same page again, with all
+            # that was typed and ticked, those found on offer, and no errors
+            # for what is not filled in yet.
+            form.hold_errors()
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
 
 class GroupListView(FilteredListView):
     model = Group

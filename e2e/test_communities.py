@@ -125,3 +125,49 @@ def test_an_officer_filters_residents_and_opens_a_timeline(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Gwen Roberts")
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     page.axe()
+
+
+def test_a_builder_finds_an_older_resident_to_add_to_a_group(page, live_server, site):
+    """The group form offers those met recently; Find residents brings
+    anyone else of the site onto the page, keeping what was typed and
+    ticked, with nothing waiting in the outbox until Save."""
+    from django.utils import timezone
+
+    from communities.models import Conversation
+
+    builder = site.builders.get()
+    ResidentFactory(site=site, first_name="Winifred", last_name="Hale")
+    for i in range(30):
+        met = ResidentFactory(site=site, first_name=f"Neighbour{i}", last_name="")
+        conversation = Conversation.objects.create(
+            site=site, builder=builder, held_on=timezone.localdate()
+        )
+        conversation.residents.add(met)
+
+    sign_in(page, live_server, "ben")
+    page.axe()
+    page.goto(live_server.url + "/communities/groups/new/")
+    page.axe()
+    expect(page.get_by_label("Winifred Hale", exact=True)).to_have_count(0)
+    page.get_by_label("Name of the group").fill("Knit and natter")
+    page.get_by_label("Neighbour29", exact=True).check()
+    page.get_by_label("Find other members by name (optional)").fill("winif")
+    page.get_by_role("button", name="Find residents").click()
+
+    expect(page.get_by_label("Winifred Hale", exact=True)).to_be_visible()
+    expect(page.get_by_label("Name of the group")).to_have_value("Knit and natter")
+    expect(page.get_by_label("Neighbour29", exact=True)).to_be_checked()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    assert page.evaluate("window.abcdOutbox.items().then((i) => i.length)") == 0
+    page.axe()
+
+    page.get_by_label("Winifred Hale", exact=True).check()
+    page.get_by_label("The interest it formed around").fill("Knitting")
+    page.get_by_role("button", name="Save group").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Knit and natter")
+    page.axe()
+    group = Group.objects.get(name="Knit and natter")
+    assert set(group.members.values_list("first_name", flat=True)) == {
+        "Neighbour29",
+        "Winifred",
+    }

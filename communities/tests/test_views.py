@@ -599,3 +599,52 @@ def test_a_group_sent_back_with_a_strange_member_says_so(client, builder, site_a
     response = client.post("/communities/groups/new/", {"name": "", "members": "²"})
     assert response.status_code == 200
     assert "is not a valid value" in response.content.decode()
+
+
+def test_finding_members_by_name_keeps_what_was_typed_and_saves_nothing(
+    client, builder, site_a
+):
+    """Find residents posts the page back with those found on offer, the
+    ticks and typing kept, no error for what is not filled in yet, and
+    nothing saved; Save then records the group with them."""
+    client.force_login(builder)
+    winifred = ResidentFactory(site=site_a, first_name="Winifred")
+    ResidentFactory(site=SiteFactory(), first_name="Winifred")  # another site's
+    site_records(site_a, 60, builder)
+    ticked = Resident.objects.filter(site=site_a, first_name="R59").get()
+    sent = {
+        "name": "Knit and natter",
+        "interest": "knitting",
+        "site": site_a.pk,
+        "members": [ticked.pk],
+        "find": "winif",
+        "find_members": "",
+    }
+    response = client.post("/communities/groups/new/", sent)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" not in page
+    assert 'value="Knit and natter"' in page
+    offered = {r.pk for r in response.context["form"].fields["members"].queryset}
+    assert {winifred.pk, ticked.pk} <= offered
+    assert Resident.objects.filter(first_name="Winifred").count() == 2
+    assert len([r for r in offered if r != ticked.pk]) <= 26 + 1
+    assert not Group.objects.filter(name="Knit and natter").exists()
+
+    del sent["find_members"]
+    sent.update(founded_on=TODAY.isoformat(), members=[ticked.pk, winifred.pk])
+    assert client.post("/communities/groups/new/", sent).status_code == 302
+    group = Group.objects.get(name="Knit and natter")
+    assert set(group.members.all()) == {ticked, winifred}
+
+
+def test_finding_members_never_offers_another_sites_residents(client, builder, site_a):
+    client.force_login(builder)
+    ResidentFactory(site=SiteFactory(), first_name="Zebedee")
+    response = client.post(
+        "/communities/groups/new/", {"find": "Zebedee", "find_members": ""}
+    )
+    assert response.status_code == 200
+    offered = response.context["form"].fields["members"].queryset
+    assert not offered.filter(first_name="Zebedee").exists()
+    assert 'value="Zebedee"' in response.content.decode()  # what was typed

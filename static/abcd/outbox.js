@@ -376,6 +376,9 @@ async function enhance(form) {
     }
   }
   form.addEventListener("submit", async (event) => {
+    // A button that asks the server something (Find residents) posts the
+    // page as usual: nothing is saved, so nothing waits on the phone.
+    if (event.submitter && event.submitter.dataset.outboxSkip !== undefined) return;
     event.preventDefault();
     const button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
