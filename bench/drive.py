@@ -188,6 +188,28 @@ def builder_page_bytes(session: Session) -> dict:
     return {"bytes_gz": total, "files": dict(files)}
 
 
+def send_conversation(session: Session, site: str, **fields) -> tuple[float, bool]:
+    """One conversation sent as the phone's outbox sends it (a PUT under a
+    new item ID): how long the answer took, in ms, and whether it was stored."""
+    body = json.dumps(
+        {
+            "kind": "conversation",
+            "payload": {"site": site, "held_on": time.strftime("%Y-%m-%d"), **fields},
+        }
+    )
+    started = time.perf_counter()
+    response, _ = session.request(
+        "PUT",
+        f"/communities/sync/{uuid.uuid4()}/",
+        body=body,
+        headers={
+            "Content-Type": "application/json",
+            "X-CSRFToken": session.cookies.get("csrftoken", ""),
+        },
+    )
+    return (time.perf_counter() - started) * 1000, response.status == 201
+
+
 def builder_submit(base: str, password: str, site: str, workers=16, total=2000) -> dict:
     sessions = []
     for _ in range(workers):
@@ -205,34 +227,13 @@ def builder_submit(base: str, password: str, site: str, workers=16, total=2000) 
         workers, action=lambda: clock.setdefault("started", time.perf_counter())
     )
 
-    def submit(session: Session) -> tuple[float, bool]:
-        body = json.dumps(
-            {
-                "kind": "conversation",
-                "payload": {
-                    "site": site,
-                    "held_on": time.strftime("%Y-%m-%d"),
-                    "what_matters": "benchmark",
-                },
-            }
-        )
-        started = time.perf_counter()
-        response, _ = session.request(
-            "PUT",
-            f"/communities/sync/{uuid.uuid4()}/",
-            body=body,
-            headers={
-                "Content-Type": "application/json",
-                "X-CSRFToken": session.cookies.get("csrftoken", ""),
-            },
-        )
-        return (time.perf_counter() - started) * 1000, response.status == 201
-
     def work(session: Session):
         nonlocal errors
         try:
             for _ in range(WARMUP):
-                _elapsed, ok = submit(session)
+                _elapsed, ok = send_conversation(
+                    session, site, what_matters="benchmark"
+                )
                 if not ok:
                     raise SystemExit("a warm-up submission was refused")
         except BaseException:
@@ -240,7 +241,7 @@ def builder_submit(base: str, password: str, site: str, workers=16, total=2000) 
             raise
         ready.wait(timeout=300)
         for _ in range(per_worker):
-            elapsed, ok = submit(session)
+            elapsed, ok = send_conversation(session, site, what_matters="benchmark")
             with lock:
                 times.append(elapsed)
                 errors += 0 if ok else 1
@@ -282,30 +283,14 @@ def mixed_load(officer, base, password, resident, site, users=50, seconds=60):
         session = sessions[n]
         while time.monotonic() < deadline:
             if builder and rng.random() < 0.3:
-                body = json.dumps(
-                    {
-                        "kind": "conversation",
-                        "payload": {"site": site, "held_on": time.strftime("%Y-%m-%d")},
-                    }
-                )
-                started = time.perf_counter()
-                response, _ = session.request(
-                    "PUT",
-                    f"/communities/sync/{uuid.uuid4()}/",
-                    body=body,
-                    headers={
-                        "Content-Type": "application/json",
-                        "X-CSRFToken": session.cookies.get("csrftoken", ""),
-                    },
-                )
-                ok = response.status == 201
+                elapsed, ok = send_conversation(session, site)
                 path = "PUT /communities/sync/<id>/"
             else:
                 path = rng.choice(builder_paths if builder else officer_paths)
                 started = time.perf_counter()
                 response, _ = session.get(path)
                 ok = response.status == 200
-            elapsed = (time.perf_counter() - started) * 1000
+                elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 times.append(elapsed)
                 by_path.setdefault(path, []).append(elapsed)

@@ -265,6 +265,41 @@ class SiteChoiceMixin:
             field.widget = forms.HiddenInput()
 
 
+class OffersRecentMixin:
+    """A city's site knows thousands of residents and makes thousands of
+    introductions a year: as choices, every one made a page of over a second
+    to draw and too long to scan on a phone. The page offers the latest few
+    (and any already chosen); any the user may see is still accepted, as the
+    phone's outbox may name one the page no longer offers."""
+
+    OFFERED = 25
+
+    def chosen(self, name) -> list[int]:
+        """The ids already chosen (sent back, or given as initial), so that a
+        page drawn again keeps them on offer."""
+        value = self[name].value() or []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = (str(getattr(v, "pk", v)) for v in values)
+        return [int(v) for v in ids if v.isdecimal()]
+
+    def offer_recent_residents(self, *names, also=()) -> None:
+        """Offer the residents met most recently, any already chosen, and
+        ``also`` (ids), in each of these fields (drawn from the same
+        residents)."""
+        fields = {
+            name: self.fields[name]
+            for name in names
+            if not isinstance(self.fields[name].widget, forms.HiddenInput)
+        }
+        if not fields:
+            return
+        recent = next(iter(fields.values())).queryset.recently_met(limit=self.OFFERED)
+        for name, field in fields.items():
+            field.queryset = field.queryset.filter(
+                pk__in=[*recent, *self.chosen(name), *also]
+            )
+
+
 class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
     submit_text = "Save resident"
     outbox_kind = "resident"
@@ -310,7 +345,9 @@ class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         )
 
 
-class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
+class ConversationForm(
+    OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin
+):
     """Log a conversation, and record a resident met for the first time, on
     one screen."""
 
@@ -353,14 +390,16 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
         required=False,
     )
 
-    def __init__(self, *args, user, known_residents=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_site(user)
-        if known_residents is None:
-            known_residents = Resident.objects.visible_to(user)
-        self.fields["residents"].queryset = known_residents
+        self.fields["residents"].queryset = Resident.objects.visible_to(user)
         for name in self.RESIDENT_FIELDS:
             self.fields[name].required = False
+
+    def prepare_to_draw(self):
+        super().prepare_to_draw()
+        self.offer_recent_residents("residents")
 
     def save(self, user) -> Conversation:
         data = self.cleaned_data
@@ -418,41 +457,6 @@ class ConversationForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
             Field.text("gifts_discovered", list="tag-vocabulary"),
             Field.textarea("follow_up"),
         )
-
-
-class OffersRecentMixin:
-    """A city's site knows thousands of residents and makes thousands of
-    introductions a year: as choices, every one made a page of over a second
-    to draw and too long to scan on a phone. The page offers the latest few
-    (and any already chosen); any the user may see is still accepted, as the
-    phone's outbox may name one the page no longer offers."""
-
-    OFFERED = 25
-
-    def chosen(self, name) -> list[int]:
-        """The ids already chosen (sent back, or given as initial), so that a
-        page drawn again keeps them on offer."""
-        value = self[name].value() or []
-        values = value if isinstance(value, list | tuple) else [value]
-        ids = (str(getattr(v, "pk", v)) for v in values)
-        return [int(v) for v in ids if v.isdecimal()]
-
-    def offer_recent_residents(self, *names, also=()) -> None:
-        """Offer the residents met most recently, any already chosen, and
-        ``also`` (ids), in each of these fields (drawn from the same
-        residents)."""
-        fields = {
-            name: self.fields[name]
-            for name in names
-            if not isinstance(self.fields[name].widget, forms.HiddenInput)
-        }
-        if not fields:
-            return
-        recent = next(iter(fields.values())).queryset.recently_met(limit=self.OFFERED)
-        for name, field in fields.items():
-            field.queryset = field.queryset.filter(
-                pk__in=[*recent, *self.chosen(name), *also]
-            )
 
 
 class IntroductionForm(OffersRecentMixin, GovUKFormMixin, forms.Form):

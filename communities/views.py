@@ -78,6 +78,20 @@ class TagVocabularyMixin:
         return context
 
 
+class FromResidentMixin:
+    """A builder's form reached from a resident's page (?resident=<id>):
+    that resident, if the user may see them."""
+
+    @cached_property
+    def from_resident(self):
+        resident_id = self.request.GET.get("resident", "")
+        if not resident_id.isdecimal():
+            return None
+        return get_object_or_404(
+            Resident.objects.visible_to(self.request.user), pk=resident_id
+        )
+
+
 class SortMixin:
     """Server-side sorting by an allowed column (?sort=name or ?sort=-name)."""
 
@@ -396,34 +410,23 @@ class ResidentConsentView(SiteScopedMixin, DetailView):
 
 
 class ConversationCreateView(
-    SaveFormMixin, TagVocabularyMixin, CapabilityRequiredMixin, FormView
+    FromResidentMixin,
+    SaveFormMixin,
+    TagVocabularyMixin,
+    CapabilityRequiredMixin,
+    FormView,
 ):
     required_capability = Capability.LOG_WORK
     form_class = ConversationForm
     template_name = "communities/conversation_form.html"
 
-    RECENT = 25
-
     def get_form_kwargs(self):
-        known = Resident.objects.visible_to(self.request.user)
-        # On a phone, a list of every resident a site knows is too long to
-        # scan: offer the ones met most recently, and the one the builder
-        # came from. Anyone else is reached from their own page.
-        ids = known.recently_met(limit=self.RECENT)
-        resident_id = self.request.GET.get("resident", "")
-        initial = {}
-        if resident_id.isdecimal():
-            resident = get_object_or_404(known, pk=resident_id)
-            ids.append(resident.pk)
-            initial = {"residents": [resident.pk], "site": resident.site_id}
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "known_residents": known.filter(pk__in=ids).order_by(
-                "first_name", "last_name"
-            ),
-            "initial": initial,
-        }
+        # The form offers the residents met most recently; from a resident's
+        # page, that resident is ticked (and so offered) too.
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
+        if resident := self.from_resident:
+            kwargs["initial"] = {"residents": [resident.pk], "site": resident.site_id}
+        return kwargs
 
 
 class ConversationListView(FilteredListView):
@@ -448,7 +451,11 @@ class ConversationListView(FilteredListView):
 
 
 class IntroductionCreateView(
-    SaveFormMixin, TagVocabularyMixin, CapabilityRequiredMixin, FormView
+    FromResidentMixin,
+    SaveFormMixin,
+    TagVocabularyMixin,
+    CapabilityRequiredMixin,
+    FormView,
 ):
     """Make an introduction: for one resident (from their page, with
     suggestions), or choosing both people."""
@@ -459,14 +466,11 @@ class IntroductionCreateView(
 
     @cached_property
     def resident(self):
-        resident_id = self.request.GET.get("resident", "")
-        if not resident_id:
-            return None
-        if not resident_id.isdecimal():
+        if self.request.GET.get("resident", "").isdecimal():
+            return self.from_resident
+        if self.request.GET.get("resident"):
             raise Http404
-        return get_object_or_404(
-            Resident.objects.visible_to(self.request.user), pk=resident_id
-        )
+        return None
 
     def get_initial(self):
         initial = super().get_initial()
@@ -548,7 +552,11 @@ class IntroductionStatusView(SiteScopedMixin, DetailView):
 
 
 class GroupCreateView(
-    SaveFormMixin, TagVocabularyMixin, CapabilityRequiredMixin, FormView
+    FromResidentMixin,
+    SaveFormMixin,
+    TagVocabularyMixin,
+    CapabilityRequiredMixin,
+    FormView,
 ):
     required_capability = Capability.LOG_WORK
     form_class = GroupForm
@@ -557,11 +565,7 @@ class GroupCreateView(
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "user": self.request.user}
         # From a resident's page: the group starts with them as a member.
-        resident_id = self.request.GET.get("resident", "")
-        if resident_id.isdecimal():
-            resident = get_object_or_404(
-                Resident.objects.visible_to(self.request.user), pk=resident_id
-            )
+        if resident := self.from_resident:
             kwargs["initial"] = {"members": [resident.pk], "site": resident.site_id}
         return kwargs
 

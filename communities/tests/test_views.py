@@ -520,6 +520,23 @@ def test_builder_forms_offer_the_latest_few_residents_at_10_and_1000(
             assert len(list(form.fields[name].choices)) <= 26  # 25, and a blank
 
 
+def a_group(site, members, **fields) -> dict:
+    """What a builder sends to record a group (Save)."""
+    return {
+        "name": "Knit and natter",
+        "interest": "knitting",
+        "site": site.pk,
+        "founded_on": TODAY.isoformat(),
+        "members": members,
+        **fields,
+    }
+
+
+def offered_members(response) -> set[int]:
+    """The residents the group form offered as members."""
+    return {r.pk for r in response.context["form"].fields["members"].queryset}
+
+
 def test_a_group_takes_a_member_the_page_no_longer_offers(client, builder, site_a):
     """Older residents are not on offer, but a member chosen from their own
     page (or named by the phone's outbox) is accepted."""
@@ -527,22 +544,12 @@ def test_a_group_takes_a_member_the_page_no_longer_offers(client, builder, site_
     old_friend = ResidentFactory(site=site_a, first_name="Winifred")
     site_records(site_a, 60, builder)
     page = client.get("/communities/groups/new/")
-    offered = {r.pk for r in page.context["form"].fields["members"].queryset}
-    assert old_friend.pk not in offered
+    assert old_friend.pk not in offered_members(page)
 
     page = client.get(f"/communities/groups/new/?resident={old_friend.pk}")
     assert page.context["form"]["members"].value() == [old_friend.pk]
     assert "Winifred" in page.content.decode()
-    response = client.post(
-        "/communities/groups/new/",
-        {
-            "name": "Knit and natter",
-            "interest": "knitting",
-            "site": site_a.pk,
-            "founded_on": TODAY.isoformat(),
-            "members": [old_friend.pk],
-        },
-    )
+    response = client.post("/communities/groups/new/", a_group(site_a, [old_friend.pk]))
     assert response.status_code == 302
     assert list(Group.objects.get(name="Knit and natter").members.all()) == [old_friend]
 
@@ -556,24 +563,14 @@ def test_a_group_drawn_again_keeps_the_members_chosen(client, builder, site_a):
         {"name": "", "site": site_a.pk, "members": [old_friend.pk]},
     )
     assert response.status_code == 200  # the name is missing
-    offered = {r.pk for r in response.context["form"].fields["members"].queryset}
-    assert old_friend.pk in offered
+    assert old_friend.pk in offered_members(response)
     assert Group.objects.filter(members=old_friend).count() == 0
 
 
 def test_a_group_refuses_a_member_of_another_site(client, builder, site_a, site_b):
     client.force_login(builder)
     stranger = ResidentFactory(site=site_b)
-    response = client.post(
-        "/communities/groups/new/",
-        {
-            "name": "Knit and natter",
-            "interest": "knitting",
-            "site": site_a.pk,
-            "founded_on": TODAY.isoformat(),
-            "members": [stranger.pk],
-        },
-    )
+    response = client.post("/communities/groups/new/", a_group(site_a, [stranger.pk]))
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Group.objects.filter(name="Knit and natter").exists()
@@ -625,7 +622,7 @@ def test_finding_members_by_name_keeps_what_was_typed_and_saves_nothing(
     page = response.content.decode()
     assert "There is a problem" not in page
     assert 'value="Knit and natter"' in page
-    offered = {r.pk for r in response.context["form"].fields["members"].queryset}
+    offered = offered_members(response)
     assert {winifred.pk, ticked.pk} <= offered
     assert Resident.objects.filter(first_name="Winifred").count() == 2
     assert len([r for r in offered if r != ticked.pk]) <= 26 + 1
