@@ -4,7 +4,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The operating system's Python 3.11 first: Debian builds it with profile-
+# guided optimisation, and a request through the app costs about a fifth less
+# CPU on it than on an interpreter compiled without (docs/scaling.md).
+PYTHON ?= $(shell for p in /usr/bin/python3.11 python3.11 python3; do \
+  command -v $$p >/dev/null && $$p -c 'import ensurepip' 2>/dev/null && { command -v $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
