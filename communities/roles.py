@@ -107,8 +107,12 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, "_abcd_roles", None)
     if cached is None:
+        # The sign-in backend reads the group names with the user itself
+        # (communities.backends); a user read any other way asks here.
+        names = getattr(user, "group_names", None)
+        if names is None:
+            names = user.groups.values_list("name", flat=True)
         labels = {role.label: role for role in Role}
-        names = user.groups.values_list("name", flat=True)
         cached = frozenset(labels[name] for name in names if name in labels)
         if user.is_superuser:
             cached |= {Role.OFFICER}

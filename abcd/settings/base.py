@@ -140,7 +140,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # (https://django-axes.readthedocs.io/en/latest/4_configuration.html).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a signed-in user's roles in the same
+    # query as the user: one query fewer on every page.
+    "communities.backends.SignInBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
