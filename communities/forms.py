@@ -300,6 +300,35 @@ class OffersRecentMixin:
             )
 
 
+class FindsResidentsMixin:
+    """A "find" box and a Find residents button: the page comes back with
+    the residents whose name (or postcode, or gift) has the words typed also
+    on offer, keeping everything typed and chosen, and saving nothing. A
+    form names the field whose residents are searched (``find_in``) and
+    declares a ``find`` field; its view posts with FindResidentsViewMixin."""
+
+    FIND = "find_residents"
+    find_in = ""
+
+    def find_button(self):
+        return Button.secondary(self.FIND, "Find residents", data_outbox_skip="true")
+
+    def hold_errors(self) -> None:
+        """Draw the form as sent, without checking it (Find was pressed, not
+        Save)."""
+        self._errors = forms.utils.ErrorDict()
+
+    def found(self) -> list[int]:
+        """The residents whose name (or postcode, or gift) has the words
+        typed in "find", the first few by name."""
+        text = (self["find"].value() or "").strip()
+        if not text:
+            return []
+        matching = self.fields[self.find_in].queryset.search(text)
+        ids = matching.values_list("pk", flat=True)[: self.OFFERED * 4]
+        return list(dict.fromkeys(ids))[: self.OFFERED]
+
+
 class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
     submit_text = "Save resident"
     outbox_kind = "resident"
@@ -459,7 +488,9 @@ class ConversationForm(
         )
 
 
-class IntroductionForm(OffersRecentMixin, GovUKFormMixin, forms.Form):
+class IntroductionForm(
+    FindsResidentsMixin, OffersRecentMixin, GovUKFormMixin, forms.Form
+):
     submit_text = "Save introduction"
     outbox_kind = "introduction"
 
@@ -496,9 +527,18 @@ class IntroductionForm(OffersRecentMixin, GovUKFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    find = forms.CharField(
+        label="Find other residents by name (optional)",
+        help_text="Anyone found is offered above. What you have chosen stays chosen.",
+        max_length=100,
+        required=False,
+    )
+
+    find_in = "resident"
 
     def __init__(self, *args, user, resident=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.resident = resident
         willing = (
             Resident.objects.visible_to(user)
             .consented(Consent.Purpose.INTRODUCE)
@@ -516,7 +556,29 @@ class IntroductionForm(OffersRecentMixin, GovUKFormMixin, forms.Form):
 
     def prepare_to_draw(self):
         super().prepare_to_draw()
-        self.offer_recent_residents("resident", "to_resident")
+        self.offer_recent_residents("resident", "to_resident", also=self.found())
+        # Groups and Community Connectors: those of the chosen resident's
+        # site, or of the sites of the residents on offer (an officer's city
+        # has thousands of groups). Any the user may see is still accepted.
+        sites = self._sites_on_offer()
+        for name in ("to_group", "connector"):
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(
+                Q(site__in=sites) | Q(pk__in=self.chosen(name))
+            )
+
+    def _sites_on_offer(self) -> set[int]:
+        chosen = (
+            self.resident.pk
+            if self.resident
+            else next(iter(self.chosen("resident")), None)
+        )
+        residents = self.fields["resident"].queryset
+        if chosen is not None:
+            site = residents.filter(pk=chosen).values_list("site_id", flat=True)
+            if site:
+                return set(site)
+        return set(residents.values_list("site_id", flat=True).distinct())
 
     def clean(self):
         data = super().clean()
@@ -551,6 +613,8 @@ class IntroductionForm(OffersRecentMixin, GovUKFormMixin, forms.Form):
         return Layout(
             Field.select("resident"),
             Field.select("to_resident"),
+            Field.text("find"),
+            self.find_button(),
             Field.select("to_group"),
             Field.text("interest", list="tag-vocabulary"),
             Field.radios("made_by", legend_size=Size.SMALL, small=True),
@@ -587,7 +651,9 @@ class IntroductionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.resident} and {target}, through {obj.interest} ({obj.introduced_on:%-d %b})"
 
 
-class GroupForm(OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
+class GroupForm(
+    FindsResidentsMixin, OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form
+):
     submit_text = "Save group"
     outbox_kind = "group"
 
@@ -638,7 +704,7 @@ class GroupForm(OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
             .with_parties()
         )
 
-    FIND = "find_members"
+    find_in = "members"
 
     def prepare_to_draw(self):
         super().prepare_to_draw()
@@ -648,21 +714,6 @@ class GroupForm(OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
         field.queryset = field.queryset.filter(
             Q(pk__in=latest[: self.OFFERED]) | Q(pk__in=self.chosen("grew_from"))
         )
-
-    def hold_errors(self) -> None:
-        """Draw the form as sent, without checking it (the builder pressed
-        Find, not Save)."""
-        self._errors = forms.utils.ErrorDict()
-
-    def found(self) -> list[int]:
-        """The residents whose name (or postcode, or gift) has the words the
-        builder typed in "find", the first few by name."""
-        text = (self["find"].value() or "").strip()
-        if not text:
-            return []
-        matching = self.fields["members"].queryset.search(text)
-        ids = matching.values_list("pk", flat=True)[: self.OFFERED * 4]
-        return list(dict.fromkeys(ids))[: self.OFFERED]
 
     def save(self, user) -> Group:
         data = self.cleaned_data
@@ -695,7 +746,7 @@ class GroupForm(OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
             Field.textarea("description"),
             Field.checkboxes("members", legend_size=Size.SMALL, small=True),
             Field.text("find"),
-            Button.secondary(self.FIND, "Find residents", data_outbox_skip="true"),
+            self.find_button(),
             Field.checkboxes("grew_from", legend_size=Size.SMALL, small=True),
         )
 

@@ -92,6 +92,19 @@ class FromResidentMixin:
         )
 
 
+class FindResidentsViewMixin:
+    """For a form with a Find residents button (FindsResidentsMixin): Find
+    draws the same page again, with all that was typed and chosen, those
+    found on offer, and no errors for what is not filled in yet; Save saves."""
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.FIND in request.POST:
+            form.hold_errors()
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+
 class SortMixin:
     """Server-side sorting by an allowed column (?sort=name or ?sort=-name)."""
 
@@ -451,6 +464,7 @@ class ConversationListView(FilteredListView):
 
 
 class IntroductionCreateView(
+    FindResidentsViewMixin,
     FromResidentMixin,
     SaveFormMixin,
     TagVocabularyMixin,
@@ -552,6 +566,7 @@ class IntroductionStatusView(SiteScopedMixin, DetailView):
 
 
 class GroupCreateView(
+    FindResidentsViewMixin,
     FromResidentMixin,
     SaveFormMixin,
     TagVocabularyMixin,
@@ -568,16 +583,6 @@ class GroupCreateView(
         if resident := self.from_resident:
             kwargs["initial"] = {"members": [resident.pk], "site": resident.site_id}
         return kwargs
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        if form.FIND in request.POST:
-            # Looking for members, not saving: the same page again, with all
-            # that was typed and ticked, those found on offer, and no errors
-            # for what is not filled in yet.
-            form.hold_errors()
-            return self.render_to_response(self.get_context_data(form=form))
-        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
 
 
 class GroupListView(FilteredListView):

@@ -615,7 +615,7 @@ def test_finding_members_by_name_keeps_what_was_typed_and_saves_nothing(
         "site": site_a.pk,
         "members": [ticked.pk],
         "find": "winif",
-        "find_members": "",
+        "find_residents": "",
     }
     response = client.post("/communities/groups/new/", sent)
     assert response.status_code == 200
@@ -628,7 +628,7 @@ def test_finding_members_by_name_keeps_what_was_typed_and_saves_nothing(
     assert len([r for r in offered if r != ticked.pk]) <= 26 + 1
     assert not Group.objects.filter(name="Knit and natter").exists()
 
-    del sent["find_members"]
+    del sent["find_residents"]
     sent.update(founded_on=TODAY.isoformat(), members=[ticked.pk, winifred.pk])
     assert client.post("/communities/groups/new/", sent).status_code == 302
     group = Group.objects.get(name="Knit and natter")
@@ -639,9 +639,98 @@ def test_finding_members_never_offers_another_sites_residents(client, builder, s
     client.force_login(builder)
     ResidentFactory(site=SiteFactory(), first_name="Zebedee")
     response = client.post(
-        "/communities/groups/new/", {"find": "Zebedee", "find_members": ""}
+        "/communities/groups/new/", {"find": "Zebedee", "find_residents": ""}
     )
     assert response.status_code == 200
     offered = response.context["form"].fields["members"].queryset
     assert not offered.filter(first_name="Zebedee").exists()
     assert 'value="Zebedee"' in response.content.decode()  # what was typed
+
+
+def an_introduction(resident, **fields) -> dict:
+    """What a builder sends to introduce a resident (Save)."""
+    return {
+        "resident": resident.pk,
+        "interest": "chess",
+        "made_by": "builder",
+        "introduced_on": TODAY.isoformat(),
+        **fields,
+    }
+
+
+def offered(response, name) -> set[int]:
+    return {r.pk for r in response.context["form"].fields[name].queryset}
+
+
+def test_finding_residents_to_introduce_keeps_what_was_chosen_and_saves_nothing(
+    client, builder, site_a
+):
+    """Two residents neither of whom was met recently: Find offers them,
+    keeps what was chosen and typed, saves nothing; Save introduces them."""
+    client.force_login(builder)
+    winifred = ResidentFactory(
+        site=site_a, first_name="Winifred", consents=["introduce"]
+    )
+    walter = ResidentFactory(site=site_a, first_name="Walter", consents=["introduce"])
+    unwilling = ResidentFactory(site=site_a, first_name="Wilma")  # has not agreed
+    ResidentFactory(site=SiteFactory(), first_name="Wendy", consents=["introduce"])
+    site_records(site_a, 60, builder)
+    page = client.get("/communities/introductions/new/")
+    assert winifred.pk not in offered(page, "resident")
+
+    sent = an_introduction(winifred, find="w", find_residents="", notes="met at choir")
+    response = client.post("/communities/introductions/new/", sent)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" not in html
+    assert "met at choir" in html
+    assert response.context["form"]["resident"].value() == str(winifred.pk)
+    for name in ("resident", "to_resident"):
+        found = offered(response, name)
+        assert {winifred.pk, walter.pk} <= found
+        assert unwilling.pk not in found
+        assert not Resident.objects.filter(pk__in=found, first_name="Wendy").exists()
+    assert Introduction.objects.filter(resident=winifred).count() == 0
+
+    del sent["find_residents"]
+    sent["to_resident"] = walter.pk
+    assert client.post("/communities/introductions/new/", sent).status_code == 302
+    assert Introduction.objects.filter(resident=winifred, to_resident=walter).exists()
+
+
+def test_an_introduction_offers_the_groups_and_connectors_of_the_residents_site(
+    client, officer, site_a, site_b
+):
+    """An officer sees every site: from a resident's page they are offered
+    that site's groups and Community Connectors, not the whole city's, and
+    any group they may see is still accepted."""
+    client.force_login(officer)
+    resident = ResidentFactory(site=site_a, consents=["introduce"])
+    here = GroupFactory(site=site_a, name="Here")
+    there = GroupFactory(site=site_b, name="There")
+    connector_here = ResidentFactory(
+        site=site_a, is_connector=True, consents=["introduce"]
+    )
+    connector_there = ResidentFactory(
+        site=site_b, is_connector=True, consents=["introduce"]
+    )
+    page = client.get(f"/communities/introductions/new/?resident={resident.pk}")
+    assert here.pk in offered(page, "to_group")
+    assert there.pk not in offered(page, "to_group")
+    assert connector_here.pk in offered(page, "connector")
+    assert connector_there.pk not in offered(page, "connector")
+
+    # Chosen and sent back with an error: still on offer.
+    response = client.post(
+        f"/communities/introductions/new/?resident={resident.pk}",
+        an_introduction(resident, to_group=there.pk, interest=""),
+    )
+    assert response.status_code == 200
+    assert there.pk in offered(response, "to_group")
+
+    response = client.post(
+        f"/communities/introductions/new/?resident={resident.pk}",
+        an_introduction(resident, to_group=there.pk),
+    )
+    assert response.status_code == 302
+    assert Introduction.objects.get().to_group == there
