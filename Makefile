@@ -12,6 +12,8 @@ PYTHON ?= $(shell for p in /usr/bin/python3.11 python3.11 python3; do \
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The suite runs in this many processes, each with its own test database.
+TEST_PROCESSES ?= 2
 
 .PHONY: help setup venv node static database migrate demo run test lint check audit pytest chromium pango e2e bench clean
 
@@ -94,7 +96,7 @@ audit: venv ## Known vulnerabilities in the Python packages (pip-audit) and secu
 	  --exclude '*/tests/*,*/migrations/*' --severity-level high
 
 pytest: pango static database chromium ## The whole pytest suite, browser tests included
-	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest --create-db
+	DJANGO_SETTINGS_MODULE=abcd.settings.test $(VENV)/bin/pytest --create-db -n $(TEST_PROCESSES)
 
 test: lint check audit pytest ## Every check: lint, Django checks, migrations, audit, the whole suite
 

@@ -1,5 +1,7 @@
 """The test suite: real PostgreSQL and Redis, every integration made safe."""
 
+import os
+
 from .base import *
 from .base import env
 
@@ -16,8 +18,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A worker the tests start as a separate process sets this to false.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
-# A separate Redis database keeps test traffic away from a running demo.
-REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+# A separate Redis database keeps test traffic away from a running demo, and
+# each of the suite's processes (pytest-xdist's gw0, gw1, ...) has its own:
+# one process's cache clearing, or its Celery worker taking tasks, never
+# reaches another's. Each process also has its own PostgreSQL test database.
+_PROCESS = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = env("TEST_REDIS_URL", default=f"redis://127.0.0.1:6379/{15 - _PROCESS}")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CACHES = {
@@ -28,7 +34,7 @@ CACHES = {
     }
 }
 
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / f".test-media/{_PROCESS}")
 
 # No map tiles: the tests never reach the internet, and the map must work
 # without them.
