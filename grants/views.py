@@ -338,11 +338,7 @@ class ReviewQueueView(CapabilityRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         is_officer = can(user, Capability.MANAGE_GRANTS)
-        applications = (
-            Application.objects.submitted()
-            .select_related("fund", "area")
-            .order_by("submitted_at")
-        )
+        applications = Application.objects.submitted().for_queue()
         context = {"is_officer": is_officer}
         if is_officer:
             funds = Fund.objects.order_by("-financial_year", "name")
@@ -352,9 +348,6 @@ class ReviewQueueView(CapabilityRequiredMixin, TemplateView):
                 applications = applications.filter(fund_id=fund_id)
             if status in Application.Status.values:
                 applications = applications.filter(status=status)
-            applications = applications.annotate(
-                scored_by=Count("scores__member", distinct=True)
-            )
             context.update(
                 funds=funds,
                 statuses=[s for s in Application.Status.choices if s[0] != "draft"],

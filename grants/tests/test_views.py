@@ -488,3 +488,33 @@ def test_the_officers_queue_is_paginated_with_a_constant_query_count(client, off
     assert "75 applications (page 1 of 2)" in body
     assert len(page.context["applications"]) == 50
     assert "page=2" in body
+
+
+def test_the_officers_queue_pages_hold_every_application_once_oldest_first(
+    client, officer
+):
+    """Applications sent at the same moment keep one order from page to
+    page, so none is shown twice or skipped; drafts are never queued."""
+    from django.utils import timezone
+
+    from grants.models import Application
+    from grants.tests.factories import ApplicationFactory, FundFactory
+
+    client.force_login(officer)
+    fund = FundFactory()
+    ApplicationFactory.create_batch(60, fund=fund, status="in_review")
+    ApplicationFactory.create_batch(3, fund=fund, status="draft")
+    same_moment = timezone.now() - timezone.timedelta(days=3)
+    Application.objects.exclude(status="draft").update(submitted_at=same_moment)
+    oldest = Application.objects.exclude(status="draft").order_by("pk")[10]
+    oldest.submitted_at = same_moment - timezone.timedelta(days=1)
+    oldest.save(update_fields=["submitted_at"])
+
+    seen = []
+    for number in (1, 2):
+        page = client.get(f"/grants/review/?page={number}")
+        seen += [a.pk for a in page.context["applications"]]
+    submitted = Application.objects.exclude(status="draft")
+    assert sorted(seen) == sorted(submitted.values_list("pk", flat=True))
+    assert seen[0] == oldest.pk
+    assert seen[1:] == sorted(seen[1:])
