@@ -300,7 +300,7 @@ class OffersRecentMixin:
             )
 
 
-class FindsResidentsMixin:
+class FindsResidentsMixin(OffersRecentMixin):
     """A "find" box and a Find residents button: the page comes back with
     the residents whose name (or postcode, or gift) has the words typed also
     on offer, keeping everything typed and chosen, and saving nothing. A
@@ -488,9 +488,7 @@ class ConversationForm(
         )
 
 
-class IntroductionForm(
-    FindsResidentsMixin, OffersRecentMixin, GovUKFormMixin, forms.Form
-):
+class IntroductionForm(FindsResidentsMixin, GovUKFormMixin, forms.Form):
     submit_text = "Save introduction"
     outbox_kind = "introduction"
 
@@ -568,17 +566,15 @@ class IntroductionForm(
             )
 
     def _sites_on_offer(self) -> set[int]:
-        chosen = (
-            self.resident.pk
-            if self.resident
-            else next(iter(self.chosen("resident")), None)
-        )
+        """The chosen resident's site, or else the sites of the residents on
+        offer."""
+        if self.resident is not None:
+            return {self.resident.site_id}
         residents = self.fields["resident"].queryset
-        if chosen is not None:
-            site = residents.filter(pk=chosen).values_list("site_id", flat=True)
-            if site:
-                return set(site)
-        return set(residents.values_list("site_id", flat=True).distinct())
+        chosen = residents.filter(pk__in=self.chosen("resident"))
+        return set(chosen.values_list("site_id", flat=True)) or set(
+            residents.values_list("site_id", flat=True).distinct()
+        )
 
     def clean(self):
         data = super().clean()
@@ -651,9 +647,7 @@ class IntroductionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.resident} and {target}, through {obj.interest} ({obj.introduced_on:%-d %b})"
 
 
-class GroupForm(
-    FindsResidentsMixin, OffersRecentMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form
-):
+class GroupForm(FindsResidentsMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form):
     submit_text = "Save group"
     outbox_kind = "group"
 

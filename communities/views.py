@@ -98,11 +98,11 @@ class FindResidentsViewMixin:
     found on offer, and no errors for what is not filled in yet; Save saves."""
 
     def post(self, request, *args, **kwargs):
+        if self.form_class.FIND not in request.POST:
+            return super().post(request, *args, **kwargs)
         form = self.get_form()
-        if form.FIND in request.POST:
-            form.hold_errors()
-            return self.render_to_response(self.get_context_data(form=form))
-        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+        form.hold_errors()
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class SortMixin:

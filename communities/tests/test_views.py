@@ -31,6 +31,27 @@ PAGED_LISTS = [
 ]
 
 
+def queries_at_10_and_1000(client, url, site, builder):
+    """How many queries one page makes when its site has 10 records of each
+    kind, and again at 1,000 (the session warmed first), and the last
+    response. The thousand share the ten's one interest: what grows is the
+    rows, not the vocabulary."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    site_records(site, 10, builder)
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    tag_count = Tag.objects.count()
+    site_records(site, 990, builder)
+    assert Tag.objects.count() == tag_count
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(small), len(large), response
+
+
 @pytest.fixture
 def ward():
     return WardFactory(name="Matson")
@@ -300,22 +321,11 @@ def test_the_resident_list_filters_by_site_ward_interest_and_date(
 
 @pytest.mark.parametrize("url", PAGED_LISTS)
 def test_list_pages_make_the_same_number_of_queries_at_10_and_1000_rows(
-    client, builder, site_a, url, django_assert_num_queries
+    client, builder, site_a, url
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(builder)
-    site_records(site_a, 10, builder)
-    client.get(url)  # warm the session
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    tag_count = Tag.objects.count()
-    site_records(site_a, 990, builder)
-    assert Tag.objects.count() == tag_count
-    with CaptureQueriesContext(connection) as large:
-        assert client.get(url).status_code == 200
-    assert len(large) == len(small)
+    small, large, _response = queries_at_10_and_1000(client, url, site_a, builder)
+    assert large == small
 
 
 def test_a_refused_introduction_leaves_no_new_tag_behind(client, builder, site_a):
@@ -415,19 +425,9 @@ def test_officers_lists_of_every_site_make_the_same_queries_at_two_sizes(
 ):
     """Officers see every site's rows: the counts per row (people in a
     conversation, a group's members) are worked out for the page only."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(officer)
-    site_records(site_a, 10, builder)
-    client.get(url)
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    site_records(site_a, 990, builder)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert len(large) == len(small)
+    small, large, response = queries_at_10_and_1000(client, url, site_a, builder)
+    assert large == small
     assert len(response.context["object_list"]) == 50
 
 
@@ -501,19 +501,9 @@ def test_builder_forms_offer_the_latest_few_residents_at_10_and_1000(
 ):
     """A site with a thousand residents and introductions gives the same
     short page, in the same number of queries, as a site with ten."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(builder)
-    site_records(site_a, 10, builder)
-    client.get(url)  # warm the session
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    site_records(site_a, 990, builder)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert len(large) == len(small)
+    small, large, response = queries_at_10_and_1000(client, url, site_a, builder)
+    assert large == small
     form = response.context["form"]
     for name in ("members", "grew_from", "resident", "to_resident", "residents"):
         if name in form.fields:

@@ -495,6 +495,8 @@ def test_the_officers_queue_pages_hold_every_application_once_oldest_first(
 ):
     """Applications sent at the same moment keep one order from page to
     page, so none is shown twice or skipped; drafts are never queued."""
+    import datetime
+
     from django.utils import timezone
 
     from grants.models import Application
@@ -504,10 +506,10 @@ def test_the_officers_queue_pages_hold_every_application_once_oldest_first(
     fund = FundFactory()
     ApplicationFactory.create_batch(60, fund=fund, status="in_review")
     ApplicationFactory.create_batch(3, fund=fund, status="draft")
-    same_moment = timezone.now() - timezone.timedelta(days=3)
+    same_moment = timezone.now() - datetime.timedelta(days=3)
     Application.objects.exclude(status="draft").update(submitted_at=same_moment)
     oldest = Application.objects.exclude(status="draft").order_by("pk")[10]
-    oldest.submitted_at = same_moment - timezone.timedelta(days=1)
+    oldest.submitted_at = same_moment - datetime.timedelta(days=1)
     oldest.save(update_fields=["submitted_at"])
 
     seen = []
