@@ -112,7 +112,8 @@ def _change(spec, now: indicators.Measure, before: indicators.Measure) -> str:
 
 def _year_results(indicator_list, start, end) -> dict[int, indicators.Results]:
     """Each indicator over [start, end), by its definition, for every scope."""
-    return {i.pk: i.spec.compute_all(start, end) for i in indicator_list}
+    with indicators.planned_for_lookups():
+        return {i.pk: i.spec.compute_all(start, end) for i in indicator_list}
 
 
 def _month_results(indicator_list, month) -> dict[int, indicators.Results]:

@@ -49,7 +49,6 @@ def _scopes() -> list[indicators.Scope]:
     ]
 
 
-@transaction.atomic
 def snapshot_compute(
     *,
     month: datetime.date,
@@ -72,6 +71,11 @@ def snapshot_compute(
         if indicator_set is not None
         else Indicator.objects.select_related("outcome", "question")
     )
+    with indicators.planned_for_lookups():
+        return _snapshots_replace(start, end, chosen, now)
+
+
+def _snapshots_replace(start, end, chosen, now) -> int:
     scopes = _scopes()
     rows = []
     for indicator in chosen:

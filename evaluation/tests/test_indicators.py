@@ -153,6 +153,16 @@ def test_introductions_across_wards(world, introductions):
     assert value("introductions-across-wards") == 1
     assert value("introductions-across-wards", Scope(area=world["a"])) == 1
     assert value("introductions-across-wards", Scope(area=world["b"])) == 1
+    assert value("introductions-across-wards", Scope(site=world["site"])) == 1
+    assert value("introductions-across-wards", Scope(site=world["other"])) == 0
+
+
+def test_introductions_across_wards_in_one_query(
+    world, introductions, django_assert_num_queries
+):
+    spec = Indicator.objects.get(code="introductions-across-wards").spec
+    with django_assert_num_queries(1):
+        spec.compute_all(MARCH, APRIL)
 
 
 def test_active_connectors(world, introductions):
