@@ -35,12 +35,42 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    """A choice field's options read in one plain query, once per form.
+
+    Django's iterator reads them through a server-side cursor (declare,
+    fetch and close: three round trips, every time the options are drawn)
+    and counts them with a query of its own; on a list's filters (sites,
+    wards, every interest) that was a tenth of the page. This one reads the
+    field's queryset, which keeps its rows for the rest of the request, and
+    counts what it read."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.queryset) + (self.field.empty_label is not None)
+
+
 class GovUKFormMixin:
     """Attach a GOV.UK form helper once: a form sets submit_text and, when it
-    needs one, a layout; templates render it with {% crispy form %}."""
+    needs one, a layout; templates render it with {% crispy form %}. Its
+    choice fields read their options once (ReadOnceChoiceIterator)."""
 
     submit_text = "Continue"
     form_tag = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                # Set before a subclass narrows the queryset, which then
+                # gives the widget options from this iterator.
+                field.iterator = ReadOnceChoiceIterator
+                field.widget.choices = field.choices
 
     @cached_property
     def helper(self) -> FormHelper:
