@@ -16,6 +16,7 @@ sites and wards are added. Months are half-open: ``start <= day < end``.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,8 +82,9 @@ RANDOM_PAGE_COST = "1.1"
 @contextmanager
 def planned_for_lookups() -> Iterator[None]:
     """A transaction in which PostgreSQL plans for solid-state storage."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL random_page_cost = %s", [RANDOM_PAGE_COST])
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL random_page_cost = %s", [RANDOM_PAGE_COST])
         yield
 
 
@@ -203,16 +205,14 @@ def _introductions_by(made_by: str):
 def _introductions_across_wards(start, end) -> Results:
     # One query for every scope: each introduction counts for its site and
     # for both residents' wards (never the same ward, so never twice).
-    counts: dict[tuple, int] = {ALL: 0}
+    counts = Counter({ALL: 0})
     for site, ward, other_ward in (
         _month_introductions(start, end)
         .filter(resident__area__isnull=False, to_resident__area__isnull=False)
         .exclude(resident__area=F("to_resident__area"))
         .values_list("site", "resident__area", "to_resident__area")
     ):
-        for key in (ALL, ("site", site), ("area", ward), ("area", other_ward)):
-            counts[key] = counts.get(key, 0) + 1
-    counts.pop(("site", None), None)
+        counts.update((ALL, ("site", site), ("area", ward), ("area", other_ward)))
     return {key: _count(n) for key, n in counts.items()}
 
 

@@ -72,30 +72,26 @@ def snapshot_compute(
         else Indicator.objects.select_related("outcome", "question")
     )
     with indicators.planned_for_lookups():
-        return _snapshots_replace(start, end, chosen, now)
-
-
-def _snapshots_replace(start, end, chosen, now) -> int:
-    scopes = _scopes()
-    rows = []
-    for indicator in chosen:
-        spec = indicator.spec
-        results = spec.compute_all(start, end)
-        for scope in scopes:
-            measure = results.get(scope.key, spec.empty)
-            rows.append(
-                Snapshot(
-                    indicator=indicator,
-                    month=start,
-                    site=scope.site,
-                    area=scope.area,
-                    value=measure.value,
-                    base=measure.base,
-                    computed_at=now,
+        scopes = _scopes()
+        rows = []
+        for indicator in chosen:
+            spec = indicator.spec
+            results = spec.compute_all(start, end)
+            for scope in scopes:
+                measure = results.get(scope.key, spec.empty)
+                rows.append(
+                    Snapshot(
+                        indicator=indicator,
+                        month=start,
+                        site=scope.site,
+                        area=scope.area,
+                        value=measure.value,
+                        base=measure.base,
+                        computed_at=now,
+                    )
                 )
-            )
-    Snapshot.objects.filter(month=start, indicator__in=chosen).delete()
-    Snapshot.objects.bulk_create(rows)
+        Snapshot.objects.filter(month=start, indicator__in=chosen).delete()
+        Snapshot.objects.bulk_create(rows)
     return len(rows)
 
 
