@@ -80,7 +80,7 @@ def tags_from_text(text: str) -> list[Tag]:
 
 
 def _check_site_access(*, user: User, site: Site) -> None:
-    if not Site.objects.visible_to(user).filter(pk=site.pk).exists():
+    if not site.is_visible_to(user):
         raise ValidationError("You can only record people for your own sites.")
 
 

@@ -1,9 +1,16 @@
+import json
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from communities.models import Conversation
 from communities.roles import Role
+
+from .factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +47,44 @@ def test_a_deactivated_user_is_signed_out(client, builder):
     response = client.get("/communities/my-work/")
     assert response.status_code == 302
     assert "/sign-in/" in response["Location"]
+
+
+def test_a_builders_sites_are_read_with_the_user(client, builder):
+    """A builder's pages and submissions scope by the sites they build in;
+    those come with the user, not from a query of their own."""
+    site = SiteFactory(builders=[builder])
+    client.force_login(builder)
+    client.get("/communities/my-work/")  # the session is warm
+    payload = {"site": str(site.pk), "held_on": str(timezone.localdate())}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.put(
+            f"/communities/sync/{uuid.uuid4()}/",
+            json.dumps({"kind": "conversation", "payload": payload}),
+            content_type="application/json",
+        )
+    assert response.status_code == 201
+    reads_of_sites = [
+        q["sql"] for q in queries if '"communities_site_builders"' in q["sql"]
+    ]
+    assert len(reads_of_sites) == 1
+    assert '"auth_group"' in reads_of_sites[0]  # the user's own query
+
+
+def test_a_site_taken_away_is_gone_on_the_next_request(client, builder):
+    site = SiteFactory(builders=[builder])
+    client.force_login(builder)
+    payload = {"site": str(site.pk), "held_on": str(timezone.localdate())}
+
+    def send():
+        return client.put(
+            f"/communities/sync/{uuid.uuid4()}/",
+            json.dumps({"kind": "conversation", "payload": payload}),
+            content_type="application/json",
+        )
+
+    assert send().status_code == 201
+    site.builders.remove(builder)
+    refused = send()
+    assert refused.status_code == 422
+    assert "site" in refused.json()["errors"]
+    assert Conversation.objects.filter(site=site).count() == 1

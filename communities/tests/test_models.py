@@ -1,9 +1,10 @@
 import pytest
 from django.db import IntegrityError
 
-from communities.models import Area
+from communities.backends import SignInBackend
+from communities.models import Area, Site
 
-from .factories import WardFactory
+from .factories import SiteFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,22 @@ def test_a_neighbourhood_must_sit_inside_a_ward():
 def test_imd_decile_is_between_1_and_10():
     with pytest.raises(IntegrityError):
         WardFactory(imd_decile=11)
+
+
+@pytest.mark.parametrize("read_by_the_backend", [False, True])
+def test_a_site_is_visible_to_whom_the_site_list_shows_it(
+    read_by_the_backend, officer, builder, panel_member
+):
+    """Site.is_visible_to (the services' check) agrees with
+    Site.objects.visible_to (what the screens list), for a user read for a
+    request (with their sites) and for one read any other way."""
+    theirs = SiteFactory(builders=[builder])
+    other = SiteFactory()
+    for user in (officer, builder, panel_member):
+        if read_by_the_backend:
+            user = SignInBackend().get_user(user.pk)
+        listed = set(Site.objects.visible_to(user))
+        for site in (theirs, other):
+            assert site.is_visible_to(user) == (site in listed), (user, site)
+    assert theirs.is_visible_to(builder) and not other.is_visible_to(builder)
+    assert other.is_visible_to(officer) and not theirs.is_visible_to(panel_member)
