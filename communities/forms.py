@@ -490,7 +490,9 @@ class ConversationForm(
 
     @staticmethod
     def done(conversation) -> tuple[str, str]:
-        met = list(conversation.residents.all()[:2])
+        met = getattr(conversation, "residents_met", None)
+        if met is None:  # read back, not just logged
+            met = list(conversation.residents.all()[:2])
         url = (
             met[0].get_absolute_url()
             if len(met) == 1

@@ -283,6 +283,9 @@ def conversation_log(
     conversation.save()
     if residents:
         conversation.residents.add(*residents)
+    # Who was met, as an annotation would give it: the screens' next step
+    # depends on it (ConversationForm.done), and it is known here.
+    conversation.residents_met = residents
     gifts = [tag_get_or_create(name=name) for name in gifts_discovered if name.strip()]
     if gifts:
         conversation.gifts_discovered.add(*gifts)
