@@ -351,3 +351,36 @@ def test_a_submission_makes_the_same_number_of_queries_at_10_and_1000_rows(
     site_records(site, 990, builder)
     assert queries() == small
     assert small <= 10, small
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_item_sent_twice_at_once_is_stored_once(site, builder):
+    """A phone that retries while its first send is still in flight: the two
+    requests wait for each other on the item's ID, so one stores it and the
+    other gets "already stored", never an error or a second conversation."""
+    import threading
+
+    from django.db import connection
+
+    payload = {"site": str(site.pk), "held_on": TODAY, "what_matters": "x"}
+
+    def send(device_id, ready, answers):
+        phone = Client()
+        phone.force_login(builder)
+        ready.wait(timeout=10)
+        answers.append(put(phone, device_id, "conversation", payload).status_code)
+        connection.close()
+
+    for _attempt in range(5):
+        device_id, ready, answers = uuid.uuid4(), threading.Barrier(2), []
+        threads = [
+            threading.Thread(target=send, args=(device_id, ready, answers))
+            for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(answers) == [200, 201]
+        assert SyncItem.objects.filter(device_id=device_id).count() == 1
+    assert Conversation.objects.filter(site=site).count() == 5
