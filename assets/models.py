@@ -134,6 +134,7 @@ class Asset(models.Model):
     )
     address = models.CharField(max_length=300, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # Not indexed alone: the first column of an index in Meta below.
     area = models.ForeignKey(
         Area,
         null=True,
@@ -141,6 +142,7 @@ class Asset(models.Model):
         on_delete=models.PROTECT,
         related_name="assets",
         help_text="Found from the location when left blank.",
+        db_index=False,
     )
     contact_email = models.EmailField("Public email address", blank=True)
     contact_phone = models.CharField("Public phone number", max_length=40, blank=True)

@@ -228,7 +228,10 @@ class SiteFinance(models.Model):
     """A site's budget and spend in one financial year (1 April to 31 March),
     by line, so that reports can show cost per introduction and per group."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="finances")
+    # Not indexed alone: the first column of an index in Meta below.
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="finances", db_index=False
+    )
     financial_year = models.PositiveSmallIntegerField(
         help_text="The year the financial year starts in: 2026 means 2026/27."
     )
@@ -539,7 +542,10 @@ class Resident(models.Model):
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.PROTECT, related_name="residents"
     )
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="residents")
+    # Not indexed alone: the first column of an index in Meta below.
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="residents", db_index=False
+    )
     cares_about = models.TextField("What they care about", blank=True)
     would_like_to_do = models.TextField(
         "What they would like to do more of", blank=True
@@ -589,10 +595,14 @@ class ResidentTag(models.Model):
         HEART = "heart", "Gift of the heart"
         PASSION = "passion", "Passion or interest"
 
+    # Not indexed alone: the first column of an index in Meta below.
     resident = models.ForeignKey(
-        Resident, on_delete=models.CASCADE, related_name="tags"
+        Resident, on_delete=models.CASCADE, related_name="tags", db_index=False
     )
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
+    # Not indexed alone: the first column of an index in Meta below.
+    tag = models.ForeignKey(
+        Tag, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=Kind)
 
     class Meta:
@@ -622,8 +632,9 @@ class Conversation(models.Model):
     builder = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="conversations"
     )
+    # Not indexed alone: the first column of an index in Meta below.
     site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, related_name="conversations"
+        Site, on_delete=models.PROTECT, related_name="conversations", db_index=False
     )
     held_on = models.DateField()
     area = models.ForeignKey(
@@ -671,7 +682,10 @@ class Group(models.Model):
 
     name = models.CharField(max_length=200)
     interest = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="groups")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="groups")
+    # Not indexed alone: the first column of an index in Meta below.
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="groups", db_index=False
+    )
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.PROTECT, related_name="groups"
     )
@@ -764,8 +778,9 @@ class Introduction(models.Model):
         related_name="introductions",
     )
     interest = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
+    # Not indexed alone: the first column of an index in Meta below.
     site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, related_name="introductions"
+        Site, on_delete=models.PROTECT, related_name="introductions", db_index=False
     )
     made_by = models.CharField(max_length=10, choices=MadeBy, default=MadeBy.BUILDER)
     builder = models.ForeignKey(

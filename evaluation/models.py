@@ -116,12 +116,19 @@ class Snapshot(models.Model):
     """An indicator's value for one month, for the whole programme (no site,
     no ward), one site or one ward. Recomputing a month replaces its rows."""
 
+    # Not indexed alone: the first column of an index in Meta below.
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="snapshots"
+        Indicator, on_delete=models.CASCADE, related_name="snapshots", db_index=False
     )
     month = models.DateField(help_text="The first day of the month.")
+    # Not indexed alone: the first column of an index in Meta below.
     site = models.ForeignKey(
-        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -233,8 +240,9 @@ class SurveyResponse(models.Model):
         STAFF = "staff", "Entered by staff"
         LINK = "link", "By the resident, through a link"
 
+    # Not indexed alone: the first column of an index in Meta below.
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="survey_responses"
+        Area, on_delete=models.PROTECT, related_name="survey_responses", db_index=False
     )
     site = models.ForeignKey(
         Site,
@@ -300,8 +308,12 @@ class SurveyResponse(models.Model):
 
 
 class CohesionAnswer(models.Model):
+    # Not indexed alone: the first column of an index in Meta below.
     response = models.ForeignKey(
-        SurveyResponse, on_delete=models.CASCADE, related_name="cohesion_answers"
+        SurveyResponse,
+        on_delete=models.CASCADE,
+        related_name="cohesion_answers",
+        db_index=False,
     )
     question = models.ForeignKey(
         CohesionQuestion, on_delete=models.PROTECT, related_name="answers"

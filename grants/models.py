@@ -255,8 +255,9 @@ class Application(models.Model):
         OFFICER = "officer", "An officer"
         PANEL = "panel", "The resident panel"
 
+    # Not indexed alone: the first column of an index in Meta below.
     fund = models.ForeignKey(
-        Fund, on_delete=models.PROTECT, related_name="applications"
+        Fund, on_delete=models.PROTECT, related_name="applications", db_index=False
     )
     reference = models.CharField(
         max_length=14, unique=True, default=new_reference, editable=False
@@ -393,8 +394,12 @@ class PanelAssignment(models.Model):
     """A panel member asked to score an application. Declaring a conflict of
     interest takes them off it: they then see and score nothing of it."""
 
+    # Not indexed alone: the first column of an index in Meta below.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="assignments"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        db_index=False,
     )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -426,8 +431,9 @@ class Score(models.Model):
     """A panel member's 1 to 5 score against one criterion. Scores given on
     paper at a panel meeting are entered by an officer and count the same."""
 
+    # Not indexed alone: the first column of an index in Meta below.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="scores"
+        Application, on_delete=models.CASCADE, related_name="scores", db_index=False
     )
     criterion = models.ForeignKey(
         Criterion, on_delete=models.PROTECT, related_name="scores"

@@ -91,7 +91,10 @@ class RecordAccess(models.Model):
         EXPORTED = "exported", "Exported everything held as JSON"
         ERASED = "erased", "Erased the record"
 
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
+    # Not indexed alone: the first column of an index in Meta below.
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
