@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assets', '0001_initial'),
-        ('communities', '0010_no_index_twice'),
+        ("assets", "0001_initial"),
+        ("communities", "0010_no_index_twice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='asset',
-            name='area',
-            field=models.ForeignKey(blank=True, db_index=False, help_text='Found from the location when left blank.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assets', to='communities.area'),
+            model_name="asset",
+            name="area",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                help_text="Found from the location when left blank.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assets",
+                to="communities.area",
+            ),
         ),
     ]

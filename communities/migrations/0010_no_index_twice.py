@@ -5,45 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0009_connectors_index'),
+        ("communities", "0009_connectors_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='conversation',
-            name='site',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='conversations', to='communities.site'),
+            model_name="conversation",
+            name="site",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="conversations",
+                to="communities.site",
+            ),
         ),
         migrations.AlterField(
-            model_name='group',
-            name='site',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='communities.site'),
+            model_name="group",
+            name="site",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="groups",
+                to="communities.site",
+            ),
         ),
         migrations.AlterField(
-            model_name='introduction',
-            name='site',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='introductions', to='communities.site'),
+            model_name="introduction",
+            name="site",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="introductions",
+                to="communities.site",
+            ),
         ),
         migrations.AlterField(
-            model_name='resident',
-            name='site',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='communities.site'),
+            model_name="resident",
+            name="site",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="residents",
+                to="communities.site",
+            ),
         ),
         migrations.AlterField(
-            model_name='residenttag',
-            name='resident',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='communities.resident'),
+            model_name="residenttag",
+            name="resident",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tags",
+                to="communities.resident",
+            ),
         ),
         migrations.AlterField(
-            model_name='residenttag',
-            name='tag',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communities.tag'),
+            model_name="residenttag",
+            name="tag",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="communities.tag",
+            ),
         ),
         migrations.AlterField(
-            model_name='sitefinance',
-            name='site',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='finances', to='communities.site'),
+            model_name="sitefinance",
+            name="site",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="finances",
+                to="communities.site",
+            ),
         ),
     ]

@@ -5,31 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0010_no_index_twice'),
-        ('evaluation', '0004_snapshot_computed_index'),
+        ("communities", "0010_no_index_twice"),
+        ("evaluation", "0004_snapshot_computed_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='cohesionanswer',
-            name='response',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='cohesion_answers', to='evaluation.surveyresponse'),
+            model_name="cohesionanswer",
+            name="response",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="cohesion_answers",
+                to="evaluation.surveyresponse",
+            ),
         ),
         migrations.AlterField(
-            model_name='snapshot',
-            name='indicator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='evaluation.indicator'),
+            model_name="snapshot",
+            name="indicator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="snapshots",
+                to="evaluation.indicator",
+            ),
         ),
         migrations.AlterField(
-            model_name='snapshot',
-            name='site',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.site'),
+            model_name="snapshot",
+            name="site",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="communities.site",
+            ),
         ),
         migrations.AlterField(
-            model_name='surveyresponse',
-            name='area',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='survey_responses', to='communities.area'),
+            model_name="surveyresponse",
+            name="area",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="survey_responses",
+                to="communities.area",
+            ),
         ),
     ]

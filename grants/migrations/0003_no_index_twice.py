@@ -5,25 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0002_application_queue_index'),
+        ("grants", "0002_application_queue_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='application',
-            name='fund',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='grants.fund'),
+            model_name="application",
+            name="fund",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="grants.fund",
+            ),
         ),
         migrations.AlterField(
-            model_name='panelassignment',
-            name='application',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='grants.application'),
+            model_name="panelassignment",
+            name="application",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="grants.application",
+            ),
         ),
         migrations.AlterField(
-            model_name='score',
-            name='application',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='grants.application'),
+            model_name="score",
+            name="application",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scores",
+                to="grants.application",
+            ),
         ),
     ]

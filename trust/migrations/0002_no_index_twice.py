@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0010_no_index_twice'),
-        ('trust', '0001_initial'),
+        ("communities", "0010_no_index_twice"),
+        ("trust", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='recordaccess',
-            name='resident',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.resident'),
+            model_name="recordaccess",
+            name="resident",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="communities.resident",
+            ),
         ),
     ]
