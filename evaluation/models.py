@@ -111,6 +111,15 @@ class SnapshotQuerySet(models.QuerySet):
     def between(self, first: datetime.date, last: datetime.date) -> SnapshotQuerySet:
         return self.filter(month__gte=first, month__lte=last)
 
+    def newest_computed_first(self) -> SnapshotQuerySet:
+        """Most recently worked out first, for one scope (for_scope). Ordered
+        by the scope's columns too, which are the same on every row of a
+        scope: without them PostgreSQL does not see that the (site, area,
+        -computed_at) index is already in this order (a scope of "no site"
+        is IS NULL, not an equality), and sorted a city's 1,700 rows for
+        the newest, 3.5 ms on every dashboard, instead of reading one."""
+        return self.order_by("site_id", "area_id", "-computed_at")
+
 
 class Snapshot(models.Model):
     """An indicator's value for one month, for the whole programme (no site,

@@ -128,7 +128,7 @@ def indicator_rows(
 def last_computed(*, site=None, area=None):
     snapshot = (
         Snapshot.objects.for_scope(site=site, area=area)
-        .order_by("-computed_at")
+        .newest_computed_first()
         .only("computed_at")
         .first()
     )

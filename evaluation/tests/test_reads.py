@@ -73,3 +73,48 @@ def test_indicator_rows_read_twelve_months_of_snapshots_for_the_scope():
         reads.indicator_rows(site=SiteFactory(), last_month=today)[0].latest.value
         is None
     )
+
+
+def test_the_dashboard_says_when_each_scopes_figures_were_last_worked_out():
+    site, ward = SiteFactory(), WardFactory()
+    indicator = Indicator.objects.get(code="conversations")
+    month = timezone.localdate().replace(day=1)
+    now = timezone.now()
+    for n, scope in enumerate([{}, {"site": site}, {"area": ward}]):
+        for hours in (5, 1 + n, 9):
+            Snapshot.objects.create(
+                indicator=indicator,
+                month=(month - datetime.timedelta(days=40 * hours)).replace(day=1),
+                value=1,
+                base=1,
+                computed_at=now - datetime.timedelta(hours=hours),
+                **scope,
+            )
+    assert reads.last_computed() == now - datetime.timedelta(hours=1)
+    assert reads.last_computed(site=site) == now - datetime.timedelta(hours=2)
+    assert reads.last_computed(area=ward) == now - datetime.timedelta(hours=3)
+    assert reads.last_computed(site=SiteFactory()) is None
+
+
+@pytest.mark.parametrize("scope", ["city", "site", "ward"])
+def test_the_newest_snapshot_is_read_from_the_index_without_sorting(scope):
+    """With sorting made as costly as PostgreSQL allows, the plan for the
+    newest snapshot of a scope still has no sort: the index is in order."""
+    from django.db import connection, transaction
+
+    kwargs = {
+        "city": {},
+        "site": {"site": SiteFactory()},
+        "ward": {"area": WardFactory()},
+    }
+    newest = (
+        Snapshot.objects.for_scope(**kwargs[scope])
+        .newest_computed_first()
+        .only("computed_at")[:1]
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = newest.explain()
+    assert "Sort" not in plan, plan
+    assert "Index" in plan, plan
