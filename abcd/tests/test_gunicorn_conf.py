@@ -1,0 +1,24 @@
+"""The web server's settings file (gunicorn.conf.py at the project root)."""
+
+import gc
+import runpy
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def test_a_worker_freezes_what_it_loaded_at_start():
+    """Objects alive when a worker has loaded the app are kept out of the
+    garbage collector's full collections; objects made later are not."""
+    hooks = runpy.run_path(str(CONF))
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        hooks["post_worker_init"](worker=None)
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000
+        later = [[] for _ in range(1000)]
+        assert gc.get_freeze_count() == frozen  # made later: collected as usual
+        assert later
+    finally:
+        gc.unfreeze()
