@@ -168,7 +168,9 @@ def sites_built_by(user):
     The user read for a request brings the ids with it (communities.backends),
     so a builder's pages and submissions scope by a plain list; a user read
     any other way (a task, the shell, a test) is scoped by a subquery, so
-    what it sees always follows the sites as they are now."""
+    what it sees always follows the sites as they are now. A builder taken
+    off a site mid-request keeps it for that request only, as before: the
+    check was never under a lock."""
     built = getattr(user, "built_site_ids", None)
     if built is not None:
         return built
@@ -838,7 +840,6 @@ class Introduction(models.Model):
         indexes = [
             models.Index(fields=["-introduced_on", "-id"]),
             models.Index(fields=["site", "-introduced_on", "-id"]),
-            models.Index(fields=["to_resident"]),
         ]
 
     def __str__(self) -> str:

@@ -5,23 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Drop the single-column foreign-key indexes that an index or unique
+    constraint already starts with (docs/scaling.md: index each column
+    once). Not atomic, so that the indexes go concurrently."""
+
+    atomic = False
     dependencies = [
         ("assets", "0001_initial"),
         ("communities", "0010_no_index_twice"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="asset",
-            name="area",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                help_text="Found from the location when left blank.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="assets",
-                to="communities.area",
-            ),
+        # The database keeps its foreign keys: only the index goes, and
+        # without locking the table against writes while it does.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="asset",
+                    name="area",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        help_text="Found from the location when left blank.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assets",
+                        to="communities.area",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "assets_asset_area_id_779a1370"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "assets_asset_area_id_779a1370" '
+                    'ON "assets_asset" ("area_id")',
+                ),
+            ],
         ),
     ]

@@ -5,79 +5,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Drop the single-column foreign-key indexes that an index or unique
+    constraint already starts with (docs/scaling.md: index each column
+    once). Not atomic, so that the indexes go concurrently."""
+
+    atomic = False
     dependencies = [
         ("communities", "0009_connectors_index"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="conversation",
-            name="site",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="conversations",
-                to="communities.site",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="group",
-            name="site",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="groups",
-                to="communities.site",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="introduction",
-            name="site",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="introductions",
-                to="communities.site",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="resident",
-            name="site",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="residents",
-                to="communities.site",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="residenttag",
-            name="resident",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="tags",
-                to="communities.resident",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="residenttag",
-            name="tag",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="communities.tag",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sitefinance",
-            name="site",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="finances",
-                to="communities.site",
-            ),
+        # The database keeps its foreign keys: only the index goes, and
+        # without locking the table against writes while it does.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="conversation",
+                    name="site",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conversations",
+                        to="communities.site",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="group",
+                    name="site",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="communities.site",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="introduction",
+                    name="site",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="introductions",
+                        to="communities.site",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="resident",
+                    name="site",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="residents",
+                        to="communities.site",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="residenttag",
+                    name="resident",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tags",
+                        to="communities.resident",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="residenttag",
+                    name="tag",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="communities.tag",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sitefinance",
+                    name="site",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="finances",
+                        to="communities.site",
+                    ),
+                ),
+                # The foreign key's own index already covers to_resident.
+                migrations.RemoveIndex(
+                    model_name="introduction",
+                    name="communities_to_resi_ea419d_idx",
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "communities_to_resi_ea419d_idx"',
+                    reverse_sql="CREATE INDEX CONCURRENTLY IF NOT EXISTS "
+                    '"communities_to_resi_ea419d_idx" '
+                    'ON "communities_introduction" ("to_resident_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "communities_conversation_site_id_de0378ca"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "communities_conversation_site_id_de0378ca" '
+                    'ON "communities_conversation" ("site_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "communities_group_site_id_5361ada8"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "communities_group_site_id_5361ada8" '
+                    'ON "communities_group" ("site_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "communities_introduction_site_id_0780690d"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "communities_introduction_site_id_0780690d" '
+                    'ON "communities_introduction" ("site_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "communities_resident_site_id_c6483872"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "communities_resident_site_id_c6483872" '
+                    'ON "communities_resident" ("site_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "communities_residenttag_resident_id_bee43280"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "communities_residenttag_resident_id_bee43280" '
+                    'ON "communities_residenttag" ("resident_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "communities_residenttag_tag_id_f9354a11"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "communities_residenttag_tag_id_f9354a11" '
+                    'ON "communities_residenttag" ("tag_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "communities_sitefinance_site_id_994c251c"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "communities_sitefinance_site_id_994c251c" '
+                    'ON "communities_sitefinance" ("site_id")',
+                ),
+            ],
         ),
     ]

@@ -5,52 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Drop the single-column foreign-key indexes that an index or unique
+    constraint already starts with (docs/scaling.md: index each column
+    once). Not atomic, so that the indexes go concurrently."""
+
+    atomic = False
     dependencies = [
         ("communities", "0010_no_index_twice"),
         ("evaluation", "0004_snapshot_computed_index"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="cohesionanswer",
-            name="response",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="cohesion_answers",
-                to="evaluation.surveyresponse",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="snapshot",
-            name="indicator",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="snapshots",
-                to="evaluation.indicator",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="snapshot",
-            name="site",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="communities.site",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="surveyresponse",
-            name="area",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="survey_responses",
-                to="communities.area",
-            ),
+        # The database keeps its foreign keys: only the index goes, and
+        # without locking the table against writes while it does.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="cohesionanswer",
+                    name="response",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cohesion_answers",
+                        to="evaluation.surveyresponse",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="snapshot",
+                    name="indicator",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="evaluation.indicator",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="snapshot",
+                    name="site",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="communities.site",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="surveyresponse",
+                    name="area",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_responses",
+                        to="communities.area",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "evaluation_cohesionanswer_response_id_8368e40c"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "evaluation_cohesionanswer_response_id_8368e40c" '
+                    'ON "evaluation_cohesionanswer" ("response_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "evaluation_snapshot_indicator_id_5bc28fd8"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "evaluation_snapshot_indicator_id_5bc28fd8" '
+                    'ON "evaluation_snapshot" ("indicator_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "evaluation_snapshot_site_id_5bf00cad"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "evaluation_snapshot_site_id_5bf00cad" '
+                    'ON "evaluation_snapshot" ("site_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "evaluation_surveyresponse_area_id_b06fb363"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "evaluation_surveyresponse_area_id_b06fb363" '
+                    'ON "evaluation_surveyresponse" ("area_id")',
+                ),
+            ],
         ),
     ]

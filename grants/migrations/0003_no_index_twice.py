@@ -5,39 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Drop the single-column foreign-key indexes that an index or unique
+    constraint already starts with (docs/scaling.md: index each column
+    once). Not atomic, so that the indexes go concurrently."""
+
+    atomic = False
     dependencies = [
         ("grants", "0002_application_queue_index"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="application",
-            name="fund",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="grants.fund",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="panelassignment",
-            name="application",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="assignments",
-                to="grants.application",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="score",
-            name="application",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="scores",
-                to="grants.application",
-            ),
+        # The database keeps its foreign keys: only the index goes, and
+        # without locking the table against writes while it does.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="application",
+                    name="fund",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="grants.fund",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="panelassignment",
+                    name="application",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="grants.application",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="score",
+                    name="application",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="grants.application",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "grants_application_fund_id_8803e342"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "grants_application_fund_id_8803e342" '
+                    'ON "grants_application" ("fund_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "grants_panelassignment_application_id_fbcf6a8a"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "grants_panelassignment_application_id_fbcf6a8a" '
+                    'ON "grants_panelassignment" ("application_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "grants_score_application_id_0fd269f1"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "grants_score_application_id_0fd269f1" '
+                    'ON "grants_score" ("application_id")',
+                ),
+            ],
         ),
     ]

@@ -5,20 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Drop the single-column foreign-key indexes that an index or unique
+    constraint already starts with (docs/scaling.md: index each column
+    once). Not atomic, so that the indexes go concurrently."""
+
+    atomic = False
     dependencies = [
         ("communities", "0010_no_index_twice"),
         ("trust", "0001_initial"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="recordaccess",
-            name="resident",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="communities.resident",
-            ),
+        # The database keeps its foreign keys: only the index goes, and
+        # without locking the table against writes while it does.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="recordaccess",
+                    name="resident",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="communities.resident",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    'DROP INDEX CONCURRENTLY IF EXISTS "trust_recordaccess_resident_id_7bb4d45f"',
+                    reverse_sql='CREATE INDEX CONCURRENTLY IF NOT EXISTS "trust_recordaccess_resident_id_7bb4d45f" '
+                    'ON "trust_recordaccess" ("resident_id")',
+                ),
+            ],
         ),
     ]
