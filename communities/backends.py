@@ -6,6 +6,7 @@ from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group as AuthGroup
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from .models import Site, User
@@ -44,6 +45,10 @@ class SignInBackend(ModelBackend):
     own before this (a submission asked for the sites twice)."""
 
     def get_user(self, user_id):
+        try:
+            user_id = User._meta.pk.to_python(user_id)
+        except ValidationError:  # not an id at all: nobody, not a query error
+            return None
         user = next(
             iter(User._default_manager.raw(_user_with_roles_and_sites(), [user_id])),
             None,

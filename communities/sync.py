@@ -155,6 +155,8 @@ def _lock_and_find(device_id: uuid.UUID) -> SyncItem | None:
             f" WHERE {q(meta.get_field('device_id').column)} = %s",
             [device_id.int & 0x7FFF_FFFF_FFFF_FFFF, device_id],
         )
+        # psycopg2 sends both statements at once and gives the last one's
+        # rows (the lock's come first and are dropped).
         found = cursor.fetchone()
     return SyncItem.objects.get(pk=found[0]) if found else None
 

@@ -9,16 +9,12 @@ CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 def test_a_worker_freezes_what_it_loaded_at_start():
     """Objects alive when a worker has loaded the app are kept out of the
-    garbage collector's full collections; objects made later are not."""
+    garbage collector's full collections."""
     hooks = runpy.run_path(str(CONF))
     gc.unfreeze()
     try:
         assert gc.get_freeze_count() == 0
         hooks["post_worker_init"](worker=None)
-        frozen = gc.get_freeze_count()
-        assert frozen > 1000
-        later = [[] for _ in range(1000)]
-        assert gc.get_freeze_count() == frozen  # made later: collected as usual
-        assert later
+        assert gc.get_freeze_count() > 1000
     finally:
         gc.unfreeze()

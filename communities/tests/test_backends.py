@@ -88,3 +88,10 @@ def test_a_site_taken_away_is_gone_on_the_next_request(client, builder):
     assert refused.status_code == 422
     assert "site" in refused.json()["errors"]
     assert Conversation.objects.filter(site=site).count() == 1
+
+
+@pytest.mark.parametrize("user_id", ["not-a-number", None, "", 10**30])
+def test_a_session_naming_no_user_is_nobody(user_id):
+    from communities.backends import SignInBackend
+
+    assert SignInBackend().get_user(user_id) is None
