@@ -19,21 +19,23 @@ def _user_with_roles_and_sites() -> str:
     read as ``annotate(ArrayAgg(...), ArraySubquery(...))`` took a
     millisecond of CPU to compile on every request, this a tenth of one."""
     q = connection.ops.quote_name
-    users = q(User._meta.db_table)
+    user_id = q(User._meta.pk.column)
+    groups = AuthGroup._meta
     memberships = User.groups.through._meta
     builders = Site.builders.through._meta
-    in_group = q(memberships.get_field("group").column)
-    of_user = q(memberships.get_field("user").column)
     return (
         f"SELECT u.*,"
-        f" ARRAY(SELECT g.{q('name')} FROM {q(memberships.db_table)} m"
-        f" JOIN {q(AuthGroup._meta.db_table)} g ON g.{q('id')} = m.{in_group}"
-        f" WHERE m.{of_user} = u.{q('id')}) AS group_names,"
+        f" ARRAY(SELECT g.{q(groups.get_field('name').column)}"
+        f" FROM {q(memberships.db_table)} m"
+        f" JOIN {q(groups.db_table)} g"
+        f" ON g.{q(groups.pk.column)} = m.{q(memberships.get_field('group').column)}"
+        f" WHERE m.{q(memberships.get_field('user').column)} = u.{user_id})"
+        f" AS group_names,"
         f" ARRAY(SELECT b.{q(builders.get_field('site').column)}"
         f" FROM {q(builders.db_table)} b"
-        f" WHERE b.{q(builders.get_field('user').column)} = u.{q('id')})"
+        f" WHERE b.{q(builders.get_field('user').column)} = u.{user_id})"
         f" AS built_site_ids"
-        f" FROM {users} u WHERE u.{q('id')} = %s"
+        f" FROM {q(User._meta.db_table)} u WHERE u.{user_id} = %s"
     )
 
 
