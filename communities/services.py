@@ -48,14 +48,20 @@ CONSENT_WORDING = {
 # Tags -------------------------------------------------------------------
 
 
-def tag_get_or_create(*, name: str) -> Tag:
-    """The shared vocabulary grows as builders type; "Cooking", " cooking"
-    and "COOKING" are one tag, named as it was first typed."""
+def _tag_key(name: str) -> str:
+    """The key a tag is known by, or a refusal for a name no tag can have."""
     key = Tag.normalise(name)
     if not key:
         raise ValidationError("Enter a word or phrase for the interest or gift.")
     if len(key) > 60:
         raise ValidationError("An interest or gift must be 60 characters or fewer.")
+    return key
+
+
+def tag_get_or_create(*, name: str) -> Tag:
+    """The shared vocabulary grows as builders type; "Cooking", " cooking"
+    and "COOKING" are one tag, named as it was first typed."""
+    key = _tag_key(name)
     tag = Tag.objects.filter(key=key).first()
     if tag:
         return tag
@@ -241,7 +247,6 @@ def consent_withdraw(*, resident: Resident, purpose: str, recorded_by: User) -> 
 # Conversations ---------------------------------------------------------
 
 
-@transaction.atomic
 def conversation_log(
     *,
     builder: User,
@@ -257,6 +262,7 @@ def conversation_log(
 ) -> Conversation:
     """Log a conversation, optionally recording a resident met for the first
     time in the same step. A conversation with nobody named still counts."""
+    # Everything that can refuse is checked before anything is written.
     _check_site_access(user=builder, site=site)
     _check_area_in_site(area=area, site=site)
     if held_on > timezone.localdate():
@@ -265,10 +271,9 @@ def conversation_log(
     for resident in residents:
         if resident.site_id != site.pk:
             raise ValidationError(f"{resident} is not known to {site}.")
-    if new_resident:
-        residents.append(
-            resident_create(site=site, created_by=builder, area=area, **new_resident)
-        )
+    gift_names = [name for name in gifts_discovered if name.strip()]
+    for name in gift_names:
+        _tag_key(name)
     conversation = Conversation(
         builder=builder,
         site=site,
@@ -280,15 +285,27 @@ def conversation_log(
     )
     # The builder, site and ward are rows already read and checked above.
     conversation.full_clean(exclude=["builder", "site", "area"])
-    conversation.save()
-    if residents:
-        conversation.residents.add(*residents)
+    # So the writes need a savepoint (two more round trips, on every
+    # conversation the phones send) only when they include a new resident,
+    # whose details resident_create checks as it writes them: then a refusal
+    # must take back what was written, and leave the request's transaction
+    # usable for the form to be drawn again with the message.
+    with transaction.atomic(savepoint=bool(new_resident)):
+        if new_resident:
+            residents.append(
+                resident_create(
+                    site=site, created_by=builder, area=area, **new_resident
+                )
+            )
+        conversation.save()
+        if residents:
+            conversation.residents.add(*residents)
+        gifts = [tag_get_or_create(name=name) for name in gift_names]
+        if gifts:
+            conversation.gifts_discovered.add(*gifts)
     # Who was met, as an annotation would give it: the screens' next step
     # depends on it (ConversationForm.done), and it is known here.
     conversation.residents_met = residents
-    gifts = [tag_get_or_create(name=name) for name in gifts_discovered if name.strip()]
-    if gifts:
-        conversation.gifts_discovered.add(*gifts)
     return conversation
 
 
