@@ -20,6 +20,7 @@ from .models import (
     Resident,
     Site,
     Tag,
+    sites_read_with,
 )
 from .services import CONSENT_WORDING
 
@@ -43,7 +44,16 @@ class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
     and counts them with a query of its own; on a list's filters (sites,
     wards, every interest) that was a tenth of the page. This one reads the
     field's queryset, which keeps its rows for the rest of the request, and
-    counts what it read."""
+    counts what it read. It asks the field for its queryset when the options
+    are drawn, not when it is made, so that a field's queryset can wait
+    until it is needed (ScopedChoiceMixin)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -53,6 +63,72 @@ class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
 
     def __len__(self):
         return len(self.queryset) + (self.field.empty_label is not None)
+
+
+class ScopedChoiceMixin:
+    """For a model choice field whose choices depend on who is asking: its
+    queryset is made by the function given to ``scope``, the first time it
+    is needed, not when the form is made. A form the phone sends is checked
+    and never drawn, and a field sent empty needs no choices at all: making
+    a builder's conversation form's querysets (the sites, their wards and
+    the residents) was a tenth of a submission's CPU."""
+
+    _make_queryset = None
+
+    def scope(self, make) -> None:
+        self._make_queryset = make
+
+    def _scoped_queryset(self):
+        if self._make_queryset is not None:
+            make, self._make_queryset = self._make_queryset, None
+            self._set_queryset(make())
+        return self._queryset
+
+    def _set_scoped_queryset(self, queryset):
+        self._make_queryset = None
+        self._set_queryset(queryset)
+
+    queryset = property(_scoped_queryset, _set_scoped_queryset)
+
+
+class ScopedChoiceField(ScopedChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class ScopedMultipleChoiceField(ScopedChoiceMixin, forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        if not value and not self.required and self._make_queryset is not None:
+            # Nothing chosen: no choices are read to say so. The field's
+            # queryset until scoped is none() of the same model.
+            return self._queryset.none()
+        return super().clean(value)
+
+
+class SiteChoiceField(ScopedChoiceField):
+    """A site among those the user may see. A builder's own sites come read
+    with the user (``sites_read_with``), so the one sent is found among
+    them, with no query; anyone else's choice is checked by a query."""
+
+    rows: list[Site] | None = None
+
+    def to_python(self, value):
+        if self.rows is None or value in self.empty_values:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        if isinstance(value, Site):
+            value = value.pk
+        try:
+            pk = Site._meta.pk.to_python(value)
+        except ValidationError:
+            pk = None
+        for site in self.rows:
+            if site.pk == pk:
+                return site
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
 
 
 class GovUKFormMixin:
@@ -275,13 +351,19 @@ class SiteChoiceMixin:
     """A builder with one site never has to choose it."""
 
     def setup_site(self, user, site_field="site"):
+        """The site (a SiteChoiceField) and the ward (a ScopedChoiceField)
+        among those the user may see."""
         self.site_field = site_field
-        self.fields[site_field].queryset = Site.objects.visible_to(user)
-        self.fields["area"].queryset = (
-            Area.objects.wards()
-            .filter(sites__in=self.fields[site_field].queryset)
-            .distinct()
-            .for_choices()
+        site = self.fields[site_field]
+        site.rows = sites_read_with(user)
+        site.scope(lambda: Site.objects.visible_to(user))
+        self.fields["area"].scope(
+            lambda: (
+                Area.objects.wards()
+                .filter(sites__in=site.queryset)
+                .distinct()
+                .for_choices()
+            )
         )
 
     def prepare_to_draw(self):
@@ -289,7 +371,8 @@ class SiteChoiceMixin:
         # validated without drawing, and this saves it a query.
         super().prepare_to_draw()
         field = self.fields[self.site_field]
-        sites = list(field.queryset[:2])
+        sites = field.rows[:2] if field.rows is not None else field.queryset[:2]
+        sites = list(sites)
         if len(sites) == 1:
             field.initial = sites[0]
             field.widget = forms.HiddenInput()
@@ -363,8 +446,8 @@ class ResidentForm(SiteChoiceMixin, GovUKFormMixin, ResidentFieldsMixin):
     submit_text = "Save resident"
     outbox_kind = "resident"
 
-    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
-    area = forms.ModelChoiceField(
+    site = SiteChoiceField(label="Site", queryset=Site.objects.none())
+    area = ScopedChoiceField(
         label="Ward (optional)", queryset=Area.objects.none(), required=False
     )
 
@@ -413,9 +496,9 @@ class ConversationForm(
     submit_text = "Save conversation"
     outbox_kind = "conversation"
 
-    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
+    site = SiteChoiceField(label="Site", queryset=Site.objects.none())
     held_on = _date_field("Date of the conversation", "of the conversation")
-    area = forms.ModelChoiceField(
+    area = ScopedChoiceField(
         label="Ward (optional)", queryset=Area.objects.none(), required=False
     )
     place = forms.CharField(
@@ -424,7 +507,7 @@ class ConversationForm(
         max_length=200,
         required=False,
     )
-    residents = forms.ModelMultipleChoiceField(
+    residents = ScopedMultipleChoiceField(
         label="Residents you met recently who were there (optional)",
         queryset=Resident.objects.none(),
         required=False,
@@ -452,7 +535,7 @@ class ConversationForm(
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_site(user)
-        self.fields["residents"].queryset = Resident.objects.visible_to(user)
+        self.fields["residents"].scope(lambda: Resident.objects.visible_to(user))
         for name in self.RESIDENT_FIELDS:
             self.fields[name].required = False
 
@@ -692,8 +775,8 @@ class GroupForm(FindsResidentsMixin, SiteChoiceMixin, GovUKFormMixin, forms.Form
 
     name = forms.CharField(label="Name of the group", max_length=200)
     interest = forms.CharField(label="The interest it formed around", max_length=60)
-    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
-    area = forms.ModelChoiceField(
+    site = SiteChoiceField(label="Site", queryset=Site.objects.none())
+    area = ScopedChoiceField(
         label="Ward (optional)", queryset=Area.objects.none(), required=False
     )
     founded_on = _date_field("When it started", "the group started")

@@ -179,10 +179,21 @@ def sites_visible_to(user):
         return None
     if Role.BUILDER not in held:
         return []
-    built = getattr(user, "built_site_ids", None)
+    built = getattr(user, "built_sites", None)
     if built is not None:
-        return built
+        return [site.pk for site in built]
     return Site.builders.through.objects.filter(user=user).values("site_id")
+
+
+def sites_read_with(user):
+    """The sites a user may see as rows, when they came with the user (a
+    builder's own, read for each request by communities.backends): a form
+    finds the site sent among them with no query. None when they must be
+    read (an officer, who may see every site, or a user read another way)."""
+    ids = sites_visible_to(user)
+    if not isinstance(ids, list):
+        return None
+    return user.built_sites if ids else []
 
 
 class SiteQuerySet(models.QuerySet):

@@ -68,6 +68,10 @@ def test_a_builders_sites_are_read_with_the_user(client, builder):
     ]
     assert len(reads_of_sites) == 1
     assert '"auth_group"' in reads_of_sites[0]  # the user's own query
+    # The site sent is found among those rows: the sites are not read again.
+    assert [q["sql"] for q in queries if '"communities_site"' in q["sql"]] == (
+        reads_of_sites
+    )
 
 
 def test_a_site_taken_away_is_gone_on_the_next_request(client, builder):

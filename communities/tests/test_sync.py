@@ -350,7 +350,10 @@ def test_a_submission_makes_the_same_number_of_queries_at_10_and_1000_rows(
     small = queries()
     site_records(site, 990, builder)
     assert queries() == small
-    assert small <= 9, small
+    # In a test, the request's savepoint and its release; who is signed in
+    # (with their roles and sites); the item's lock and look-up; the
+    # conversation; the item.
+    assert small <= 6, small
 
 
 @pytest.mark.django_db(transaction=True)
