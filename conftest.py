@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from communities.roles import Role
 from communities.tests.factories import UserFactory
+from core.roles import Role
 
 
 def pytest_configure(config):

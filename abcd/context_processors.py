@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from communities.roles import Capability, can, navigation_for, primary_role
+from core.roles import Capability, can, navigation_for, primary_role
 
 
 def service(request):

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from communities.forms import SignInForm
+from core.forms import SignInForm
 
 from . import views
 

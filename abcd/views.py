@@ -11,7 +11,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from communities.roles import ROLE_HOME, primary_role
+from core.roles import ROLE_HOME, primary_role
 
 from . import health
 

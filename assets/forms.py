@@ -2,8 +2,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from communities.forms import GovUKFormMixin
 from communities.models import Area, Tag
+from core.forms import GovUKFormMixin
 
 from . import importing
 from .models import ASSET_CATEGORIES, Asset, MappingSession

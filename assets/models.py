@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from communities.models import Area, Group, ResidentTag, Tag
-from communities.roles import Capability, can
+from core.roles import Capability, can
 
 
 class Category(models.TextChoices):

@@ -23,10 +23,10 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from communities.access import CapabilityRequiredMixin, capability_required
 from communities.models import Area
-from communities.roles import Capability, can
-from communities.suppression import SUPPRESSION_THRESHOLD
+from core.access import CapabilityRequiredMixin, capability_required
+from core.roles import Capability, can
+from core.suppression import SUPPRESSION_THRESHOLD
 
 from . import exports, importing, mapdata, openreferral, services, tasks
 from .forms import (

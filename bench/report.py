@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bench.inprocess import officer_client  # sets Django up
+from core.dates import financial_year_label, financial_year_of
 from evaluation import services
 from evaluation.models import ReportRun
-from evaluation.reports import financial_year_of
 
 
 def the_year() -> int:
@@ -53,7 +53,7 @@ def main():
             {
                 "annual_review_s": round(built + page, 2),
                 "annual_review": {
-                    "financial_year": f"{year}/{(year + 1) % 100:02d}",
+                    "financial_year": financial_year_label(year),
                     "build_s": round(built, 2),
                     "page_s": round(page, 3),
                     "pdf_bytes": run.file.size,

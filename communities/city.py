@@ -16,6 +16,8 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.roles import Role
+
 from .bulk import copy_rows, reserve_ids, skip_audit_triggers
 from .demo import CARES_ABOUT, GIFTS, PASSIONS
 from .models import (
@@ -32,7 +34,6 @@ from .models import (
     SiteFinance,
     User,
 )
-from .roles import Role
 from .services import CONSENT_WORDING, area_link_neighbours, tag_get_or_create
 
 LEEDS_WARDS = (

@@ -13,9 +13,10 @@ from pathlib import Path
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from core.roles import Role
+
 from . import geo
 from .models import Area, User
-from .roles import Role
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LSOAS_IN_ENGLAND = 32_844

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Coalesce, Greatest, Least
 
+from core.dates import financial_year_label
+
 from . import geo
 
 
@@ -172,7 +174,7 @@ def sites_visible_to(user):
     scoped by a subquery, so what it sees always follows the sites as they
     are now. A builder taken off a site mid-request keeps it for that request
     only, as before: the check was never under a lock."""
-    from .roles import Role, roles_of
+    from core.roles import Role, roles_of
 
     held = roles_of(user)
     if Role.OFFICER in held:
@@ -278,9 +280,7 @@ class SiteFinance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.site} {self.financial_year}/{(self.financial_year + 1) % 100:02d}"
-        )
+        return f"{self.site} {financial_year_label(self.financial_year)}"
 
     @property
     def budget_total(self):

@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.datastructures import MultiValueDict
 
+from core.forms import add_service_errors
+
 from .forms import (
     ConversationForm,
     GroupForm,
     IntroductionForm,
     ResidentForm,
-    add_service_errors,
 )
 from .models import (
     Conversation,

@@ -24,9 +24,12 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from core.access import CapabilityRequiredMixin, SiteScopedMixin
+from core.forms import add_service_errors
+from core.roles import Capability, can
+
 from . import network as network_module
 from . import services, sync
-from .access import CapabilityRequiredMixin, SiteScopedMixin
 from .forms import (
     CelebrationForm,
     ConversationForm,
@@ -35,7 +38,6 @@ from .forms import (
     IntroductionStatusForm,
     ResidentFilterForm,
     ResidentForm,
-    add_service_errors,
 )
 from .models import (
     Consent,
@@ -47,7 +49,6 @@ from .models import (
     Site,
     Tag,
 )
-from .roles import Capability, can
 
 PAGE_SIZE = 50
 
@@ -693,6 +694,8 @@ class SyncItemView(View):
     """
 
     http_method_names = ["put"]
+    # A refused CSRF check answers in JSON too (core.views.csrf_failure).
+    answers_json = True
 
     def put(self, request, device_id):
         if not request.user.is_authenticated:
@@ -720,16 +723,6 @@ class SyncItemView(View):
             # tell them there, as the plain form would.
             messages.success(request, answer.message)
         return JsonResponse({"id": str(device_id), **answer.body}, status=answer.status)
-
-
-def csrf_failure(request, reason=""):
-    """A failed CSRF check: JSON for the phone's outbox (which keeps the item
-    and asks the builder to sign in again), the usual page for everyone else."""
-    if request.path.startswith("/communities/sync/"):
-        return JsonResponse({"error": "csrf", "message": reason}, status=403)
-    from django.views.csrf import csrf_failure as default
-
-    return default(request, reason)
 
 
 class OutboxView(CapabilityRequiredMixin, TemplateView):

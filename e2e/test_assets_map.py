@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from assets.models import Asset, Category
 from assets.tests.factories import AssetFactory
 from communities import demo as communities_demo
-from communities.roles import Role
+from core.roles import Role
 
 from .conftest import sign_in
 

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from communities.models import Group, Introduction, Resident
-from communities.roles import Role
 from communities.tests.factories import ResidentFactory, SiteFactory, WardFactory
+from core.roles import Role
 
 from .conftest import sign_in
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from communities.models import Conversation
-from communities.roles import Role
 from communities.tests.factories import SiteFactory, UserFactory, WardFactory
+from core.roles import Role
 from evaluation import services
 from evaluation.models import Outcome
 from evaluation.tests.factories import StoryFactory

@@ -5,8 +5,8 @@ recommendations and publishes; cabinet reads the review on a phone."""
 import pytest
 from playwright.sync_api import expect
 
-from communities.roles import Role
 from communities.tests.factories import UserFactory
+from core.roles import Role
 from evaluation import services
 from evaluation.models import ReportRun
 from evaluation.tests.factories import annual_programme

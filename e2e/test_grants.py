@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from communities.roles import Role
 from communities.tests.factories import WardFactory
+from core.roles import Role
 from grants import services
 from grants.models import Application
 from grants.tests.factories import ApplicationFactory, FundFactory

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from communities.roles import Role
+from core.roles import Role
 from grants import services
 from grants.models import Application
 from grants.tests.factories import ApplicationFactory, AwardFactory, FundFactory

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from communities.models import Conversation, Resident, SyncItem
-from communities.roles import Role
 from communities.tests.factories import ResidentFactory, SiteFactory, WardFactory
+from core.roles import Role
 
 from .axe import check_accessibility
 from .conftest import sign_in

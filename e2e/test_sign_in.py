@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from communities.roles import Role
+from core.roles import Role
 
 from .conftest import sign_in
 

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from communities.models import Resident
-from communities.roles import Role
+from core.roles import Role
 from trust.tests.factories import make_site
 
 from .conftest import sign_in

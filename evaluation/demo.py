@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Area, Group, Site, User
+from core.dates import financial_year_of
 from grants.models import GrantReport
 
 from . import indicators, services
@@ -291,7 +292,6 @@ def seed_reports() -> int:
     from django.db import transaction
 
     from .models import ReportRun
-    from .reports import financial_year_of
 
     year = financial_year_of(timezone.localdate()) - 1
     start = datetime.date(year, 4, 1)

@@ -8,8 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from communities.forms import GovUKFormMixin
 from communities.models import Area, Group, Resident, Site
+from core.dates import financial_year_of
+from core.forms import GovUKFormMixin
 
 from . import instruments
 from .models import (
@@ -409,8 +410,6 @@ class StoryFromReportForm(GovUKFormMixin, forms.Form):
 
 
 def _year_choices():
-    from .reports import financial_year_of
-
     this_year = financial_year_of(timezone.localdate())
     return [("", "Choose the year")] + [
         (

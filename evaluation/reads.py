@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from communities.suppression import FEWER_THAN, is_suppressed
+from core.suppression import FEWER_THAN, is_suppressed
 from grants.models import Application, Award
 
 from . import charts, indicators, instruments

@@ -5,7 +5,7 @@ Every figure comes from the indicator definitions (evaluation.indicators):
 a month's figures are read from its snapshots, and a year's are the same
 definitions worked out over the whole year (so a resident met in May and in
 June counts once). Everything is suppressed with the one small-number rule
-(communities.suppression) before it is stored, because a report leaves the
+(core.suppression) before it is stored, because a report leaves the
 building. ``gather`` returns plain JSON, stored on the run; the web page and
 the PDF are both drawn from it, so they always agree.
 """
@@ -25,7 +25,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from communities.models import Area, Site, SiteFinance
-from communities.suppression import FEWER_THAN, SUPPRESSION_THRESHOLD, is_suppressed
+from core.dates import financial_year, financial_year_of
+from core.suppression import FEWER_THAN, SUPPRESSION_THRESHOLD, is_suppressed
 
 from . import charts, indicators, reads
 from .models import Indicator, Outcome, ReportRun, Snapshot, Story
@@ -43,15 +44,6 @@ SPARKS = ("sparks-awarded", "sparks-amount", "sparks-resident-led-share")
 
 
 # Periods --------------------------------------------------------------------
-
-
-def financial_year(year: int) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of the financial year starting in ``year``."""
-    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
-
-
-def financial_year_of(day: datetime.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def month_period(month: datetime.date) -> tuple[datetime.date, datetime.date]:

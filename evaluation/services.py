@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from communities.models import Area, Consent, Site
+from core.dates import financial_year_of
 
 from . import indicators, instruments, reports
 from .models import (
@@ -451,7 +452,7 @@ def _period_start(kind: str, period) -> datetime.date:
     if kind == ReportRun.Kind.ANNUAL:
         if isinstance(period, int):
             return datetime.date(period, 4, 1)
-        return datetime.date(reports.financial_year_of(period), 4, 1)
+        return datetime.date(financial_year_of(period), 4, 1)
     return indicators.month_start(period)
 
 
@@ -668,7 +669,7 @@ def report_run_fail(*, run_id: int, error: str) -> None:
 def report_run_recipients(run: ReportRun) -> list[str]:
     """Whoever asked for the run; for a scheduled run, every officer."""
     from communities.models import User
-    from communities.roles import Role
+    from core.roles import Role
 
     if run.requested_by_id and run.requested_by.email:
         return [run.requested_by.email]

@@ -2,7 +2,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from communities.models import Area, Site
-from communities.signals import personal_data_requested, resident_anonymised
+from core.signals import personal_data_requested, resident_anonymised
 
 from .figures_cache import figures_changed
 from .models import CohesionQuestion, Indicator, Outcome, Story

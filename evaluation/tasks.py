@@ -8,6 +8,8 @@ import random
 from celery import shared_task
 from django.utils import timezone
 
+from core.dates import financial_year_of
+
 from . import indicators, services
 from .models import ReportRun
 
@@ -84,7 +86,5 @@ def request_monthly_report() -> int | None:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def request_annual_review() -> int | None:
     """After 31 March: the review of the financial year just ended."""
-    from .reports import financial_year_of
-
     year = financial_year_of(timezone.localdate()) - 1
     return _request_scheduled(ReportRun.Kind.ANNUAL, year)

@@ -14,9 +14,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from communities.access import CapabilityRequiredMixin
-from communities.roles import Capability, can
-from communities.suppression import SUPPRESSION_THRESHOLD
+from core.access import CapabilityRequiredMixin
+from core.roles import Capability, can
+from core.suppression import SUPPRESSION_THRESHOLD
 from grants.models import GrantReport
 
 from . import figures_cache, instruments, reads, reports, services

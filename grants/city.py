@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from communities.bulk import copy_rows, reserve_ids, skip_audit_triggers
 from communities.models import Site, User
+from core.dates import financial_year_label
 
 from .models import Application, Award, Fund, Payment, new_nonce, new_reference
 
@@ -42,7 +43,7 @@ def seed_city_grants(*, total: int = 5_000, years: int = 5) -> int:
         for year in range(this_year - years + 1, this_year + 1):
             funds.append(
                 Fund.objects.create(
-                    name=f"{site.name} small sparks {year}/{(year + 1) % 100:02d}",
+                    name=f"{site.name} small sparks {financial_year_label(year)}",
                     site=site,
                     financial_year=year,
                     budget=Decimal("30000.00"),

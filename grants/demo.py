@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Area, User
+from core.dates import financial_year_of
 
 from . import services
-from .models import Application, Fund, financial_year_of
+from .models import Application, Fund
 
 FUNDS = (
     {

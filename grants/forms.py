@@ -6,9 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from communities.forms import GovUKFormMixin
 from communities.models import Area
-from communities.roles import Role
+from core.forms import GovUKFormMixin
+from core.roles import Role
 
 from .models import Application, Fund, Payment
 

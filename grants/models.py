@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from communities.models import Area, Site
+from core import dates
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -38,11 +39,6 @@ def new_reference() -> str:
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(12)
-
-
-def financial_year_of(day: datetime.date) -> int:
-    """The year a UK financial year (1 April to 31 March) starts in."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 class FundQuerySet(models.QuerySet):
@@ -158,7 +154,7 @@ class Fund(models.Model):
 
     @property
     def financial_year_label(self) -> str:
-        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+        return dates.financial_year_label(self.financial_year)
 
     def is_open(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from communities.roles import Capability, Role, can, roles_of
+from core.roles import Capability, Role, can, roles_of
 
 from .models import (
     ZERO,

@@ -20,8 +20,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from communities.access import CapabilityRequiredMixin
-from communities.roles import Capability, Role, can, roles_of
+from core.access import CapabilityRequiredMixin
+from core.roles import Capability, Role, can, roles_of
 
 from . import services, threesixty
 from .forms import (

@@ -1,7 +1,7 @@
 from crispy_forms_gds.layout import Field, Fluid, Layout
 from django import forms
 
-from communities.forms import GovUKFormMixin
+from core.forms import GovUKFormMixin
 
 
 class TokenForm(GovUKFormMixin, forms.Form):

@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from communities.roles import Role, roles_of
+from core.roles import Role, roles_of
 
 # Pages an officer may reach before the second factor: the two-factor pages
 # themselves and signing out.

@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from communities.models import Consent, Conversation, Introduction, Resident
-from communities.signals import resident_anonymised
+from core.signals import resident_anonymised
 from grants.models import Application
 
 from .models import Erasure, RecordAccess

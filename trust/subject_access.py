@@ -12,7 +12,7 @@ import re
 from django.db.models import Q
 
 from communities.models import Introduction, Resident
-from communities.signals import personal_data_requested
+from core.signals import personal_data_requested
 
 from .models import RecordAccess
 from .services import applications_of, event_model

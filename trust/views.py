@@ -22,10 +22,10 @@ from django.views.generic import FormView, TemplateView, View
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from communities.access import CapabilityRequiredMixin
-from communities.forms import add_service_errors
 from communities.models import Resident
-from communities.roles import Capability, Role, roles_of
+from core.access import CapabilityRequiredMixin
+from core.forms import add_service_errors
+from core.roles import Capability, Role, roles_of
 
 from . import register, services
 from .forms import EraseForm, ResidentSearchForm, TokenForm

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     # Widget templates come from the project's templates (see FORM_RENDERER).
     "django.forms",
-    "abcd",
     "crispy_forms",
     "crispy_forms_gds",
     # Trust: sign-in lockout, two-factor sign-in, the Content Security Policy
@@ -54,6 +53,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     # The product's apps, in the one direction their dependencies point.
+    "core",
     "communities",
     "assets",
     "grants",
@@ -113,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Builders, officers, panel and cabinet members all sign in as this user.
 AUTH_USER_MODEL = "communities.User"
 LOGIN_URL = "login"
-CSRF_FAILURE_VIEW = "communities.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_REDIRECT_URL = "role-home"
 LOGOUT_REDIRECT_URL = "home"
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client, override_settings
 
-from communities.roles import Role
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from django.db import IntegrityError
 
 from assets.models import Asset, Category, gift_counts
 from communities.models import ResidentTag
-from communities.roles import Role
 from communities.tests.factories import ResidentFactory, TagFactory, WardFactory
+from core.roles import Role
 
 from .factories import AssetFactory
 

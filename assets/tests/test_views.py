@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from assets.models import Asset, AssetImport, Category
 from communities.models import ResidentTag, Tag
-from communities.roles import Role
 from communities.tests.factories import ResidentFactory, TagFactory, WardFactory
+from core.roles import Role
 
 from .factories import AssetFactory, MappingSessionFactory
 from .test_imports import OLDHAM

@@ -17,7 +17,7 @@ from communities.models import (
     Tag,
     User,
 )
-from communities.roles import Role
+from core.roles import Role
 
 TEST_PASSWORD = "a long test passphrase for everyone"
 

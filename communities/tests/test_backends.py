@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from communities.backends import ROLES_AND_SITES, SignInBackend
 from communities.models import Conversation, Site, User
-from communities.roles import Role, roles_of
+from core.roles import Role, roles_of
 
 from .factories import SiteFactory
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from communities import demo
 from communities.models import Area, User
-from communities.roles import Role, primary_role
+from core.roles import Role, primary_role
 
 pytestmark = pytest.mark.django_db
 

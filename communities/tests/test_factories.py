@@ -1,6 +1,6 @@
 import pytest
 
-from communities.roles import Role, primary_role
+from core.roles import Role, primary_role
 
 from .factories import TEST_PASSWORD, UserFactory, WardFactory
 

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communities.forms import ConversationForm, ResidentFilterForm
-from communities.roles import Role
+from core.roles import Role
 
 from .factories import (
     ResidentFactory,

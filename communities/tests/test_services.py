@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from communities import services
 from communities.models import Consent, Conversation, Introduction, Resident, Tag
-from communities.roles import Role
+from core.roles import Role
 
 from .factories import (
     GroupFactory,

@@ -179,7 +179,7 @@ def test_a_resident_made_offline_can_be_used_by_an_introduction_made_offline(
 
 
 def test_another_builders_device_ids_do_not_resolve(client, site, make_user):
-    from communities.roles import Role
+    from core.roles import Role
 
     other = make_user(Role.BUILDER, username="other")
     site.builders.add(other)

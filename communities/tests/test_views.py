@@ -9,7 +9,7 @@ from communities.models import (
     Resident,
     Tag,
 )
-from communities.roles import Role
+from core.roles import Role
 
 from .factories import (
     GroupFactory,

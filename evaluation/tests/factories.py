@@ -43,13 +43,13 @@ def annual_programme():
     (5 the year before), 6 groups formed, £21,000 spent and a story chosen
     for reports. Returns the site."""
     from communities.models import Conversation, SiteFinance
-    from communities.roles import Role
     from communities.tests.factories import (
         GroupFactory,
         SiteFactory,
         UserFactory,
         WardFactory,
     )
+    from core.roles import Role
 
     builder = UserFactory(role=Role.BUILDER, username="ben")
     ward = WardFactory(name="Matson", imd_decile=2)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from assets.models import Asset, Category
 from assets.tests.factories import AssetFactory
 from communities.models import CelebrationEvent, Conversation, Introduction
-from communities.roles import Role
 from communities.tests.factories import (
     GroupFactory,
     ResidentFactory,
@@ -19,6 +18,7 @@ from communities.tests.factories import (
     UserFactory,
     WardFactory,
 )
+from core.roles import Role
 from evaluation import indicators, services
 from evaluation.indicators import Measure, Scope
 from evaluation.models import CohesionQuestion, Indicator, Outcome

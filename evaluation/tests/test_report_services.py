@@ -9,8 +9,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from communities.roles import Role
 from communities.tests.factories import UserFactory
+from core.dates import financial_year, financial_year_of
+from core.roles import Role
 from evaluation import reports, services, tasks
 from evaluation.models import ReportRun, Snapshot
 from evaluation.tests.factories import annual_programme
@@ -43,7 +44,7 @@ def test_a_requested_run_is_sent_once_it_commits_and_built(
 
     assert run.status == ReportRun.Status.DONE
     assert run.sent_at is not None
-    assert (run.period_start, run.period_end) == reports.financial_year(2025)
+    assert (run.period_start, run.period_end) == financial_year(2025)
     assert run.progress == 100
     assert run.attempts == 1
     assert run.file.name.endswith(".pdf")
@@ -148,7 +149,7 @@ def test_a_run_stuck_for_hours_may_be_asked_for_again(requester):
 
 
 def test_a_period_that_has_not_started_is_refused(requester):
-    next_year = reports.financial_year_of(timezone.localdate()) + 1
+    next_year = financial_year_of(timezone.localdate()) + 1
 
     with pytest.raises(ValidationError, match="has not started yet"):
         services.report_run_request(
@@ -240,7 +241,7 @@ def test_publishing_needs_recommendations_and_a_finished_year(
 def test_a_year_still_running_cannot_be_published(
     django_capture_on_commit_callbacks, requester
 ):
-    this_year = reports.financial_year_of(timezone.localdate())
+    this_year = financial_year_of(timezone.localdate())
     run = request_annual(django_capture_on_commit_callbacks, requester, this_year)
     services.report_recommendations_save(run=run, recommendations="Keep going")
 

@@ -19,9 +19,10 @@ from django.db import connection
 from django.utils import timezone
 
 from abcd.celery import app
-from communities.roles import Role
 from communities.tests.factories import UserFactory
-from evaluation import reports, services, tasks
+from core.dates import financial_year, financial_year_of
+from core.roles import Role
+from evaluation import services, tasks
 from evaluation.models import ReportRun, Snapshot
 from evaluation.tests.factories import annual_programme
 from evaluation.tests.test_reports import pdf_text
@@ -64,8 +65,8 @@ def test_after_31_march_the_year_just_ended_is_reviewed():
     run_id = tasks.request_annual_review.apply().get()
 
     run = ReportRun.objects.get(pk=run_id)
-    year = reports.financial_year_of(timezone.localdate()) - 1
-    assert (run.period_start, run.period_end) == reports.financial_year(year)
+    year = financial_year_of(timezone.localdate()) - 1
+    assert (run.period_start, run.period_end) == financial_year(year)
     # Asked again while it is queued: nothing new.
     assert tasks.request_annual_review.apply().get() is None
     assert ReportRun.objects.count() == 1

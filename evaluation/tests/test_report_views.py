@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.tests.factories import ResidentFactory
+from core.dates import financial_year_of
 from evaluation import services
 from evaluation.models import ReportRun
 from evaluation.tests.factories import StoryFactory, annual_programme
@@ -212,8 +213,6 @@ def test_build_report_builds_synchronously_and_prints_the_pdf_path(capsys):
 
 
 def test_build_report_for_a_year_in_progress_says_so_so_far(capsys):
-    from evaluation.reports import financial_year_of
-
     year = financial_year_of(timezone.localdate())
     call_command("build_report", "annual", "--year", str(year))
 

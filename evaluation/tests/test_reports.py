@@ -5,13 +5,14 @@ import pypdf
 import pytest
 
 from communities.models import Conversation
+from core.dates import financial_year, financial_year_of
 from evaluation import reports, services
 from evaluation.models import ReportRun
 from evaluation.tests.factories import annual_programme
 
 pytestmark = pytest.mark.django_db
 
-FY2025 = reports.financial_year(2025)
+FY2025 = financial_year(2025)
 
 
 def figure(figures, code):
@@ -24,12 +25,12 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_a_financial_year_runs_from_1_april_to_31_march():
-    assert reports.financial_year(2026) == (
+    assert financial_year(2026) == (
         datetime.date(2026, 4, 1),
         datetime.date(2027, 3, 31),
     )
-    assert reports.financial_year_of(datetime.date(2027, 3, 31)) == 2026
-    assert reports.financial_year_of(datetime.date(2026, 4, 1)) == 2026
+    assert financial_year_of(datetime.date(2027, 3, 31)) == 2026
+    assert financial_year_of(datetime.date(2026, 4, 1)) == 2026
 
 
 def test_the_year_s_figures_follow_the_indicator_definitions_against_the_year_before():

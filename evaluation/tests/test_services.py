@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from communities.models import Conversation
-from communities.roles import Role
 from communities.tests.factories import (
     ResidentFactory,
     SiteFactory,
     UserFactory,
     WardFactory,
 )
+from core.roles import Role
 from evaluation import services
 from evaluation.models import (
     CohesionAnswer,

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from abcd.celery import app
 from communities.models import Conversation
-from communities.roles import Role
 from communities.tests.factories import SiteFactory, UserFactory, WardFactory
+from core.roles import Role
 from evaluation import indicators, tasks
 from evaluation.models import Indicator, Snapshot
 

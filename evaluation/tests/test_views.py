@@ -4,13 +4,13 @@ import pytest
 from django.utils import timezone
 
 from communities.models import Conversation
-from communities.roles import Role
 from communities.tests.factories import (
     ResidentFactory,
     SiteFactory,
     UserFactory,
     WardFactory,
 )
+from core.roles import Role
 from evaluation import services
 from evaluation.models import (
     CohesionQuestion,

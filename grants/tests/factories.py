@@ -5,8 +5,8 @@ import factory
 from django.db.models import F
 from django.utils import timezone
 
-from communities.roles import Role
 from communities.tests.factories import UserFactory, WardFactory
+from core.roles import Role
 from grants.models import Application, Award, Criterion, Fund
 
 

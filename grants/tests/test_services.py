@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from communities.roles import Role
 from communities.tests.factories import UserFactory, WardFactory
+from core.roles import Role
 from grants import services
 from grants.models import Application, Award, Fund, Score
 

@@ -15,7 +15,6 @@ from communities.models import (
     Resident,
     Site,
 )
-from communities.roles import Role
 from communities.tests.factories import (
     GroupFactory,
     ResidentFactory,
@@ -24,6 +23,7 @@ from communities.tests.factories import (
     UserFactory,
     WardFactory,
 )
+from core.roles import Role
 from grants.models import Application
 from grants.tests.factories import ApplicationFactory
 

@@ -18,8 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assets.models import Asset, AssetImport
 from assets.tests.factories import AssetFactory, MappingSessionFactory
 from communities.models import Resident
-from communities.roles import Role
 from communities.tests.factories import UserFactory
+from core.roles import Role
 from evaluation import services as evaluation_services
 from evaluation.models import ReportRun, Story, SurveyResponse
 from grants import services as grant_services

@@ -1,6 +1,6 @@
 import pytest
 
-from communities.suppression import FEWER_THAN, is_suppressed, suppress
+from core.suppression import FEWER_THAN, is_suppressed, suppress
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """How views ask for permission: one mixin and one decorator, both reading
-communities.roles. Sign-in itself is enforced for every page by Django's
+core.roles. Sign-in itself is enforced for every page by Django's
 LoginRequiredMiddleware; these add the role check on top."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from .roles import Capability, can
+from core.roles import Capability, can
 
 
 class CapabilityRequiredMixin(UserPassesTestMixin):

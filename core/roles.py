@@ -1,7 +1,7 @@
 """The four roles and what each may do: the one place permissions are decided.
 
 A role is a Django group. A view names the capability it needs
-(``required_capability`` on the mixin in communities.access); this module says
+(``required_capability`` on the mixin in core.access); this module says
 which roles hold it. Nothing else in the product compares role names.
 """
 
