@@ -13,10 +13,10 @@ from django.db import transaction
 
 from communities import geo
 from communities.models import Area, User
+from communities.services import tags_get_or_create
 
 from . import mapdata
 from .models import Asset, Category, MappingSession
-from .services import tags_from_names
 
 NAMESPACE = uuid.UUID("0d6c55b2-3a0e-4f51-9a43-5d0a9b7c2e10")
 ASSETS_PER_WARD = 18
@@ -137,7 +137,7 @@ def seed_assets() -> int:
         Asset.objects.bulk_create([asset for asset, _ in new])
         vocabulary = {
             tag.key: tag
-            for tag in tags_from_names({t for _, tags in new for t in tags})
+            for tag in tags_get_or_create(names={t for _, tags in new for t in tags})
         }
         Asset.tags.through.objects.bulk_create(
             [

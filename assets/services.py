@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.cache import cache
@@ -13,23 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Area, Group, Tag, User
+from communities.services import tags_get_or_create
 
 from . import importing, mapdata
 from .models import Asset, AssetImport, Category, MappingSession
 
 LOCATION_FIELDS = ("latitude", "longitude")
-
-
-def tags_from_names(names: Iterable[str]) -> list[Tag]:
-    """The shared vocabulary's tags for these words, adding any new ones."""
-    tags: dict[str, Tag] = {}
-    for name in names:
-        key = Tag.normalise(name)
-        if key and key not in tags:
-            tags[key], _ = Tag.objects.get_or_create(
-                key=key, defaults={"name": " ".join(name.split())}
-            )
-    return list(tags.values())
 
 
 def _locate(asset: Asset) -> None:
@@ -89,7 +78,7 @@ def asset_create(
     asset.full_clean()
     asset.save()
     if tags:
-        asset.tags.set(tags_from_names(tags))
+        asset.tags.set(tags_get_or_create(names=tags))
     mapdata.bump_version()
     return asset
 
@@ -114,7 +103,7 @@ def asset_update(
     asset.full_clean()
     asset.save()
     if tags is not None:
-        asset.tags.set(tags_from_names(tags))
+        asset.tags.set(tags_get_or_create(names=tags))
     mapdata.bump_version()
     return asset
 
@@ -268,7 +257,7 @@ def asset_import_run(*, asset_import: AssetImport) -> AssetImport:
         asset_import.save()
         return asset_import
 
-    tags = {tag.key: tag for tag in tags_from_names(checked.all_tag_names)}
+    tags = {tag.key: tag for tag in tags_get_or_create(names=checked.all_tag_names)}
     assets = []
     for row in checked.rows:
         asset = Asset(

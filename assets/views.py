@@ -25,6 +25,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communities.models import Area
 from core.access import CapabilityRequiredMixin, capability_required
+from core.forms import add_service_errors
 from core.roles import Capability, can
 from core.suppression import SUPPRESSION_THRESHOLD
 
@@ -195,7 +196,7 @@ class AssetCreateView(CapabilityRequiredMixin, FormView):
                 **data, tags=form.tag_list(), mapped_by=self.request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{asset.name} is on the map.")
         return redirect("assets:detail", pk=asset.pk)
@@ -224,7 +225,7 @@ class AssetUpdateView(CapabilityRequiredMixin, FormView):
                 asset=Asset.objects.get(pk=self.asset.pk), tags=form.tag_list(), **data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Your changes are saved.")
         return redirect("assets:detail", pk=self.asset.pk)
@@ -254,7 +255,7 @@ class MappingSessionCreateView(CapabilityRequiredMixin, FormView):
                 **form.cleaned_data, run_by=self.request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "The mapping session is saved.")
         return redirect("assets:session-detail", pk=session.pk)
@@ -295,7 +296,7 @@ class ImportStartView(CapabilityRequiredMixin, FormView):
                 file_name=upload.name, raw=upload.read(), uploaded_by=self.request.user
             )
         except ValidationError as error:
-            form.add_error("file", error)
+            add_service_errors(form, error, field="file")
             return self.form_invalid(form)
         if asset_import.status == AssetImport.Status.MAPPING:
             return redirect("assets:import-columns", pk=asset_import.pk)
@@ -341,7 +342,7 @@ class ImportColumnsView(CapabilityRequiredMixin, FormView):
                 default_category=form.cleaned_data["default_category"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         return _run_or_queue(asset_import)
 

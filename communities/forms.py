@@ -279,10 +279,17 @@ class FindsResidentsMixin(OffersRecentMixin):
     def find_button(self):
         return Button.secondary(self.FIND, "Find residents", data_outbox_skip="true")
 
+    holding = False
+
     def hold_errors(self) -> None:
-        """Draw the form as sent, without checking it (Find was pressed, not
+        """Draw the form as sent, refusing nothing (Find was pressed, not
         Save)."""
-        self._errors = forms.utils.ErrorDict()
+        self.holding = True
+
+    def full_clean(self):
+        super().full_clean()
+        if self.holding:
+            self.errors.clear()
 
     def found(self) -> list[int]:
         """The residents whose name (or postcode, or gift) has the words

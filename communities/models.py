@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from core.dates import financial_year_label
+from core.roles import Role, roles_of
 
 from . import geo
 
@@ -174,8 +175,6 @@ def sites_visible_to(user):
     scoped by a subquery, so what it sees always follows the sites as they
     are now. A builder taken off a site mid-request keeps it for that request
     only, as before: the check was never under a lock."""
-    from core.roles import Role, roles_of
-
     held = roles_of(user)
     if Role.OFFICER in held:
         return None

@@ -48,19 +48,26 @@ CONSENT_WORDING = {
 # Tags -------------------------------------------------------------------
 
 
+TAG_MAX_LENGTH = Tag._meta.get_field("key").max_length
+
+
 def _tag_key(name: str) -> str:
     """The key a tag is known by, or a refusal for a name no tag can have."""
     key = Tag.normalise(name)
     if not key:
         raise ValidationError("Enter a word or phrase for the interest or gift.")
-    if len(key) > 60:
-        raise ValidationError("An interest or gift must be 60 characters or fewer.")
+    if len(key) > TAG_MAX_LENGTH:
+        raise ValidationError(
+            f"An interest or gift must be {TAG_MAX_LENGTH} characters or fewer."
+        )
     return key
 
 
 def tag_get_or_create(*, name: str) -> Tag:
-    """The shared vocabulary grows as builders type; "Cooking", " cooking"
-    and "COOKING" are one tag, named as it was first typed."""
+    """The one way a word enters the shared vocabulary of gifts, passions and
+    asset tags: "Cooking", " cooking" and "COOKING" are one tag, named as it
+    was first typed; a word too long or empty is refused; two people typing
+    a new word at the same moment get the same tag."""
     key = _tag_key(name)
     tag = Tag.objects.filter(key=key).first()
     if tag:
@@ -72,14 +79,20 @@ def tag_get_or_create(*, name: str) -> Tag:
         return Tag.objects.get(key=key)
 
 
+def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
+    """The tags for these words (blank ones skipped, no repeats), in the
+    order first typed, adding any new ones through ``tag_get_or_create``."""
+    tags: dict[int, Tag] = {}
+    for name in names:
+        if name.strip():
+            tag = tag_get_or_create(name=name)
+            tags.setdefault(tag.pk, tag)
+    return list(tags.values())
+
+
 def tags_from_text(text: str) -> list[Tag]:
     """Comma-separated words, as typed into a form, as tags (no repeats)."""
-    names = [part for part in (text or "").split(",") if part.strip()]
-    tags = {}
-    for name in names:
-        tag = tag_get_or_create(name=name)
-        tags[tag.pk] = tag
-    return list(tags.values())
+    return tags_get_or_create(names=(text or "").split(","))
 
 
 # Residents and consent -------------------------------------------------

@@ -12,17 +12,20 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, field: str | None = None
+) -> None:
     """Show a service's refusal on the form it came from: each message on the
-    field it names when the form has that field, otherwise at the top."""
+    field it names when the form has that field, otherwise on ``field`` (the
+    top of the form unless given). Never raises for a field the form lacks."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
-            field = name if name in form.fields else None
+            target = name if name in form.fields else field
             for item in errors:
-                form.add_error(field, item)
+                form.add_error(target, item)
     else:
         for message in error.messages:
-            form.add_error(None, message)
+            form.add_error(field, message)
 
 
 class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):

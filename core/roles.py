@@ -11,6 +11,7 @@ import enum
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -118,6 +119,13 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
             cached |= {Role.OFFICER}
         user._abcd_roles = cached
     return cached
+
+
+def holders(role: Role) -> Q:
+    """The users who hold ``role`` as ``roles_of`` counts them, as a filter
+    on the user model (a superuser holds the officer's role)."""
+    held = Q(groups__name=role.label)
+    return held | Q(is_superuser=True) if role == Role.OFFICER else held
 
 
 def primary_role(user) -> Role | None:

@@ -36,6 +36,6 @@ class AssetFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         """tags=["gardening"] adds those tags from the shared vocabulary."""
         if create and extracted:
-            from assets.services import tags_from_names
+            from communities.services import tags_get_or_create
 
-            self.tags.set(tags_from_names(extracted))
+            self.tags.set(tags_get_or_create(names=extracted))

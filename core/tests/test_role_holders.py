@@ -1,0 +1,27 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from core.roles import Role, holders, roles_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_holders_counts_a_superuser_as_an_officer_as_roles_of_does(make_user):
+    officer = make_user(Role.OFFICER, username="olive")
+    chief = make_user(None, username="chief", is_superuser=True)
+    make_user(Role.BUILDER, username="ben")
+    users = get_user_model().objects
+
+    found = set(users.filter(holders(Role.OFFICER)).distinct())
+
+    assert found == {officer, chief}
+    assert all(Role.OFFICER in roles_of(user) for user in found)
+
+
+def test_a_superuser_holds_no_other_role_than_the_officers(make_user):
+    make_user(None, username="chief", is_superuser=True)
+    panel = make_user(Role.PANEL, username="pat")
+
+    found = list(get_user_model().objects.filter(holders(Role.PANEL)).distinct())
+
+    assert found == [panel]
