@@ -8,6 +8,7 @@ from communities.models import Group
 
 from . import mapdata
 from .models import Asset
+from .services import asset_sync_group
 
 
 @receiver(post_save, sender=Asset)
@@ -26,6 +27,4 @@ def asset_tags_changed(sender, action, **kwargs):
 def group_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from .services import asset_sync_group
-
     asset_sync_group(group=instance)

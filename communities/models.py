@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.urls import reverse
 
 from core.dates import financial_year_label
 from core.roles import Role, roles_of
@@ -456,8 +458,6 @@ class ResidentQuerySet(ScopedQuerySet):
         thousands of candidates), and the wards nearby are ranked only when
         the same site has fewer than ``limit``: one query for the site's
         ranking, a second for the wards' only then, and the rows."""
-        from django.contrib.postgres.aggregates import ArrayAgg
-
         their_tags = ResidentTag.objects.filter(resident=resident).values("tag_id")
         introduced = Introduction.objects.open().filter(
             models.Q(resident=resident) | models.Q(to_resident=resident)
@@ -584,8 +584,6 @@ class Resident(models.Model):
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("communities:resident-detail", args=[self.pk])
 
 

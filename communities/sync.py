@@ -20,12 +20,10 @@ from django.utils.datastructures import MultiValueDict
 
 from core.forms import add_service_errors
 
-from .forms import (
-    ConversationForm,
-    GroupForm,
-    IntroductionForm,
-    ResidentForm,
-)
+from .forms.conversations import ConversationForm
+from .forms.groups import GroupForm
+from .forms.introductions import IntroductionForm
+from .forms.residents import ResidentForm
 from .models import (
     Conversation,
     Group,

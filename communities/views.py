@@ -30,15 +30,10 @@ from core.roles import Capability, can
 
 from . import network as network_module
 from . import services, sync
-from .forms import (
-    CelebrationForm,
-    ConversationForm,
-    GroupForm,
-    IntroductionForm,
-    IntroductionStatusForm,
-    ResidentFilterForm,
-    ResidentForm,
-)
+from .forms.conversations import ConversationForm
+from .forms.groups import CelebrationForm, GroupForm
+from .forms.introductions import IntroductionForm, IntroductionStatusForm
+from .forms.residents import ResidentFilterForm, ResidentForm
 from .models import (
     Consent,
     Conversation,

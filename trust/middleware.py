@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from core.roles import Role, roles_of
 
+from .services import record_access_log
+
 # Pages an officer may reach before the second factor: the two-factor pages
 # themselves and signing out.
 TWO_FACTOR_EXEMPT = {"trust:two-factor", "logout"}
@@ -78,8 +80,6 @@ class AuditContextMiddleware(pghistory.middleware.HistoryMiddleware):
             and response.status_code == 200
             and request.user.is_authenticated
         ):
-            from .services import record_access_log
-
             record_access_log(
                 resident_id=match.kwargs["pk"],
                 user=request.user,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.db import models
 
 LAWFUL_BASIS = (
     "Public task (UK GDPR Article 6(1)(e)): the council's duty to promote the "
@@ -174,8 +175,6 @@ def entries() -> list[Entry]:
 
 def text_fields(model) -> list[str]:
     """Fields of a model that can hold free text or contact details."""
-    from django.db import models
-
     kinds = (models.CharField, models.TextField, models.EmailField)
     return [
         f.name

@@ -8,6 +8,7 @@ import base64
 import json
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -222,8 +223,6 @@ class RetentionPreviewView(PersonalDataMixin, TemplateView):
     template_name = "trust/retention.html"
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
-
         context = super().get_context_data(**kwargs)
         context.update(
             plan=services.retention_apply(dry_run=True),

@@ -3,7 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from communities.forms import ConversationForm, ResidentFilterForm
+from communities.forms.conversations import ConversationForm
+from communities.forms.residents import ResidentFilterForm
 from core.roles import Role
 
 from .factories import (
