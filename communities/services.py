@@ -90,11 +90,6 @@ def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
     return list(tags.values())
 
 
-def tags_from_text(text: str) -> list[Tag]:
-    """Comma-separated words, as typed into a form, as tags (no repeats)."""
-    return tags_get_or_create(names=(text or "").split(","))
-
-
 # Residents and consent -------------------------------------------------
 
 
@@ -156,7 +151,7 @@ def resident_create(
     )
     resident.full_clean()
     resident.save()
-    resident_set_tags(resident=resident, gifts=gifts or {}, passions=passions)
+    _resident_tags_set(resident=resident, gifts=gifts or {}, passions=passions)
     for purpose in consents:
         consent_give(resident=resident, purpose=purpose, recorded_by=created_by)
     return resident
@@ -187,19 +182,21 @@ def resident_update(*, resident: Resident, updated_by: User, **fields) -> Reside
     resident.full_clean()
     resident.save()
     if gifts is not None or passions is not None:
-        resident_set_tags(
+        _resident_tags_set(
             resident=resident, gifts=gifts or {}, passions=passions or (), replace=True
         )
     return resident
 
 
-def resident_set_tags(
+def _resident_tags_set(
     *,
     resident: Resident,
     gifts: dict[str, Iterable[str]],
     passions: Iterable[str],
     replace: bool = False,
 ) -> None:
+    """A resident's gifts and passions, inside the transaction of the
+    service that calls it (resident_create, resident_update)."""
     wanted: set[tuple[int, str]] = set()
     kinds = {ResidentTag.Kind.HEAD, ResidentTag.Kind.HANDS, ResidentTag.Kind.HEART}
     for kind, names in gifts.items():

@@ -1,15 +1,30 @@
-"""How views ask for permission: one mixin and one decorator, both reading
-core.roles. Sign-in itself is enforced for every page by Django's
-LoginRequiredMiddleware; these add the role check on top."""
+"""How views ask for permission, and the one scoping rule.
+
+A view names the capability it needs (CapabilityRequiredMixin or
+capability_required, both reading core.roles). Rows that belong to someone's
+part of the programme are read through their QuerySet's ``visible_to(user)``
+(the ``VisibleTo`` protocol below): a row the user may not see is simply not
+found (404), in lists, pages and services alike. Sign-in itself is enforced
+for every page by Django's LoginRequiredMiddleware; these add the role check
+and the scoping on top."""
 
 from __future__ import annotations
 
 from functools import wraps
+from typing import Protocol
 
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from core.roles import Capability, can
+
+
+class VisibleTo(Protocol):
+    """A QuerySet that knows which of its rows a user may see. Every model
+    whose rows are scoped (residents, conversations, introductions, groups,
+    sites, assets, applications, report runs) has one."""
+
+    def visible_to(self, user) -> VisibleTo: ...
 
 
 class CapabilityRequiredMixin(UserPassesTestMixin):

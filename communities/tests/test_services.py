@@ -58,9 +58,15 @@ def test_an_empty_tag_is_refused():
         services.tag_get_or_create(name="   ")
 
 
-def test_tags_from_text_splits_on_commas_without_repeats():
-    tags = services.tags_from_text("knitting, Knitting ,  baking,")
-    assert sorted(t.key for t in tags) == ["baking", "knitting"]
+def test_tags_are_made_once_each_in_the_order_first_typed_blank_ones_skipped():
+    tags = services.tags_get_or_create(names=["knitting", " Knitting ", "  ", "baking"])
+    assert [t.key for t in tags] == ["knitting", "baking"]
+
+
+def test_a_tag_too_long_for_the_vocabulary_is_refused_and_nothing_is_added():
+    with pytest.raises(ValidationError, match="60 characters or fewer"):
+        services.tags_get_or_create(names=["baking", "x" * 61])
+    assert not Tag.objects.filter(key="x" * 61).exists()
 
 
 # Residents
