@@ -92,7 +92,7 @@ check: venv database ## Django's system checks and the migrations check
 
 audit: venv ## Known vulnerabilities in the Python packages (pip-audit) and security lint (bandit)
 	$(VENV)/bin/pip-audit --progress-spinner off --skip-editable
-	$(VENV)/bin/bandit --quiet --recursive abcd core communities assets grants evaluation trust \
+	$(VENV)/bin/bandit --quiet --recursive abcd core communities assets grants evaluation trust demo \
 	  --exclude '*/tests/*,*/migrations/*' --severity-level high
 
 pytest: pango static database chromium ## The whole pytest suite, browser tests included

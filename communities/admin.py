@@ -2,14 +2,12 @@
 wards and yearly finances) and wards. Residents and what builders log are
 kept out of the admin: they are reached through the scoped screens."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .models import (
     Area,
     Organisation,
-    Resident,
     Site,
     SiteFinance,
     SyncConflict,
@@ -68,15 +66,3 @@ class SyncConflictAdmin(admin.ModelAdmin):
     list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter))
     readonly_fields = ("device_id", "kind", "payload", "user", "received_at")
     fields = (*readonly_fields, "resolved_at", "resolved_by", "resolution")
-
-
-if getattr(settings, "BENCH_ADMIN_RESIDENTS", False):
-    # Residents are reached through the scoped screens, never the admin; this
-    # registration exists only under the benchmark's settings, as the
-    # yardstick for the staff lists' speed.
-    @admin.register(Resident)
-    class BenchResidentAdmin(admin.ModelAdmin):
-        list_display = ("first_name", "last_name", "area", "site", "created_at")
-        list_select_related = ("area", "site")
-        list_per_page = 50
-        ordering = ("first_name", "pk")

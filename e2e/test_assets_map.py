@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from assets.models import Asset, Category
 from assets.tests.factories import AssetFactory
-from communities import demo as communities_demo
 from core.roles import Role
+from demo import communities as communities_demo
 
 from .conftest import sign_in
 

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "evaluation",
     # Personal data, audit and security: reads every app but evaluation.
     "trust",
+    # Demo and benchmark data (`manage.py seed_demo`): reads the domain apps,
+    # and none of them reads it.
+    "demo",
 ]
 
 MIDDLEWARE = [

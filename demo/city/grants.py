@@ -14,11 +14,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from communities.bulk import copy_rows, reserve_ids, skip_audit_triggers
 from communities.models import Site, User
 from core.dates import financial_year_label
-
-from .models import Application, Award, Fund, Payment, new_nonce, new_reference
+from demo.bulk import copy_rows, reserve_ids, skip_audit_triggers
+from grants.models import Application, Award, Fund, Payment, new_nonce, new_reference
 
 STATUSES = (
     ("awarded", 55), ("declined", 20), ("ineligible", 5),

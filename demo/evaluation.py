@@ -17,10 +17,9 @@ from django.utils import timezone
 
 from communities.models import Area, Group, Site, User
 from core.dates import financial_year_of
+from evaluation import indicators, services
+from evaluation.models import CohesionQuestion, Outcome, Snapshot, Story, SurveyResponse
 from grants.models import GrantReport
-
-from . import indicators, services
-from .models import CohesionQuestion, Outcome, Snapshot, Story, SurveyResponse
 
 SURVEYS_PER_WAVE = 14
 
@@ -291,7 +290,7 @@ def seed_reports() -> int:
     built."""
     from django.db import transaction
 
-    from .models import ReportRun
+    from evaluation.models import ReportRun
 
     year = financial_year_of(timezone.localdate()) - 1
     start = datetime.date(year, 4, 1)

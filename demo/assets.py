@@ -11,12 +11,11 @@ import uuid
 
 from django.db import transaction
 
+from assets import mapdata
+from assets.models import Asset, Category, MappingSession
 from communities import geo
 from communities.models import Area, User
 from communities.services import tags_get_or_create
-
-from . import mapdata
-from .models import Asset, Category, MappingSession
 
 NAMESPACE = uuid.UUID("0d6c55b2-3a0e-4f51-9a43-5d0a9b7c2e10")
 ASSETS_PER_WARD = 18

@@ -16,11 +16,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.roles import Role
-
-from .bulk import copy_rows, reserve_ids, skip_audit_triggers
-from .demo import CARES_ABOUT, GIFTS, PASSIONS
-from .models import (
+from communities.models import (
     Area,
     CelebrationEvent,
     Consent,
@@ -34,7 +30,14 @@ from .models import (
     SiteFinance,
     User,
 )
-from .services import CONSENT_WORDING, area_link_neighbours, tag_get_or_create
+from communities.services import (
+    CONSENT_WORDING,
+    area_link_neighbours,
+    tag_get_or_create,
+)
+from core.roles import Role
+from demo.bulk import copy_rows, reserve_ids, skip_audit_triggers
+from demo.communities import CARES_ABOUT, GIFTS, PASSIONS
 
 LEEDS_WARDS = (
     "Adel and Wharfedale", "Alwoodley", "Ardsley and Robin Hood", "Armley",

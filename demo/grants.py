@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from communities.models import Area, User
 from core.dates import financial_year_of
-
-from . import services
-from .models import Application, Fund
+from grants import services
+from grants.models import Application, Fund
 
 FUNDS = (
     {

@@ -1,8 +1,8 @@
 """Load the Gloucester demo programme.
 
-It lives in evaluation, the app that may read every other, and calls each
-app's own demo module in the order the apps depend on each other. Re-running
-it finds what it made before and changes nothing.
+It lives in the demo app, which may read every domain app and which none
+of them reads, and loads each app's demo data in the order the apps depend
+on each other. Re-running it finds what it made before and changes nothing.
 """
 
 import os
@@ -14,10 +14,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from assets import demo as assets_demo
-from communities import demo as communities_demo
-from evaluation import demo as evaluation_demo
-from grants import demo as grants_demo
+from demo import assets as assets_demo
+from demo import communities as communities_demo
+from demo import evaluation as evaluation_demo
+from demo import grants as grants_demo
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
 
@@ -56,14 +56,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.seed_demo()
         if options["scale"] == "city":
-            from communities import city
+            from demo.city import communities as city
 
             started = time.monotonic()
             self.stdout.write("City scale (synthetic, for the benchmark):")
             city.seed_city(password=demo_password()[0], stdout=self.stdout)
-            from assets.city import seed_city_assets
-            from evaluation import city as evaluation_city
-            from grants.city import seed_city_grants
+            from demo.city import evaluation as evaluation_city
+            from demo.city.assets import seed_city_assets
+            from demo.city.grants import seed_city_grants
 
             self.stdout.write(f"{seed_city_assets()} assets.")
             self.stdout.write(f"{seed_city_grants()} small sparks applications.")

@@ -1,9 +1,9 @@
 import pytest
 
-from assets import demo
 from assets.models import ASSET_CATEGORIES, Asset, MappingSession
-from communities import demo as communities_demo
 from communities.models import Area
+from demo import assets as demo
+from demo import communities as communities_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,19 @@
 import pytest
 
-from communities import demo as communities_demo
-from evaluation import demo
+from demo import communities as communities_demo
+from demo import evaluation as demo
 from evaluation.models import Snapshot, Story, SurveyResponse
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def leeds_framework(db):
+    """Leeds' outcomes, indicators and cohesion questions, as the data
+    migration seeds them. Seeded again here, as in evaluation's tests,
+    because a browser test (which empties every table) may have run against
+    the reused test database."""
+    demo.seed_framework()
 
 
 def test_the_evaluation_demo_is_a_year_of_snapshots_surveys_and_a_dozen_stories():

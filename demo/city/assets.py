@@ -10,11 +10,10 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from communities.bulk import copy_rows, reserve_ids
+from assets import mapdata
+from assets.models import Asset, Category
 from communities.models import Area, Group, Tag
-
-from . import mapdata
-from .models import Asset, Category
+from demo.bulk import copy_rows, reserve_ids
 
 KINDS = {
     Category.INSTITUTIONS: (

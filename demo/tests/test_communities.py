@@ -3,9 +3,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from communities import demo
 from communities.models import Area, User
 from core.roles import Role, primary_role
+from demo import communities as demo
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_seed_demo_twice_changes_nothing(monkeypatch, tmp_path):
 
 
 def test_a_generated_password_is_kept_for_the_next_run(monkeypatch, tmp_path):
-    from evaluation.management.commands import seed_demo
+    from demo.management.commands import seed_demo
 
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     monkeypatch.setattr(seed_demo, "PASSWORD_FILE", tmp_path / ".demo-password")

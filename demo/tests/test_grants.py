@@ -1,8 +1,9 @@
 import pytest
 from django.core import mail
 
-from communities import demo as communities_demo
-from grants import demo, threesixty
+from demo import communities as communities_demo
+from demo import grants as demo
+from grants import threesixty
 from grants.models import Application, Award, Fund, GrantReport, Payment, Score
 
 pytestmark = pytest.mark.django_db

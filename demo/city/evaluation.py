@@ -15,12 +15,17 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from communities.bulk import copy_rows, reserve_ids, skip_audit_triggers
 from communities.models import Area, Resident, Site, User
-
-from . import indicators, instruments, services
-from .demo import STORIES
-from .models import CohesionAnswer, CohesionQuestion, Outcome, Story, SurveyResponse
+from demo.bulk import copy_rows, reserve_ids, skip_audit_triggers
+from demo.evaluation import STORIES
+from evaluation import indicators, instruments, services
+from evaluation.models import (
+    CohesionAnswer,
+    CohesionQuestion,
+    Outcome,
+    Story,
+    SurveyResponse,
+)
 
 SURVEYS_PER_WARD_A_YEAR = 40
 STORIES_PER_SITE_A_YEAR = 12

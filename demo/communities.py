@@ -13,10 +13,9 @@ from pathlib import Path
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from communities import geo
+from communities.models import Area, User
 from core.roles import Role
-
-from . import geo
-from .models import Area, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LSOAS_IN_ENGLAND = 32_844
@@ -99,7 +98,7 @@ def seed_wards() -> int:
             for key, value in wanted.items():
                 setattr(area, key, value)
             area.save()
-    from .services import area_link_neighbours
+    from communities.services import area_link_neighbours
 
     area_link_neighbours()
     return len(wards)
@@ -182,7 +181,7 @@ def seed_sites() -> list:
     from datetime import date
     from decimal import Decimal
 
-    from .models import Organisation, Site, SiteFinance
+    from communities.models import Organisation, Site, SiteFinance
 
     sites = []
     for name, host, kind, wards, builders, start in DEMO_SITES:
@@ -222,8 +221,8 @@ def seed_people(sites) -> int:
     from django.utils import timezone
     from faker import Faker
 
-    from . import services
-    from .models import (
+    from communities import services
+    from communities.models import (
         CelebrationEvent,
         Consent,
         Conversation,
