@@ -7,14 +7,34 @@ from __future__ import annotations
 import csv
 import json
 import math
+import random
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group as RoleGroup
+from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
+from faker import Faker
 
-from communities import geo
-from communities.models import Area, User
+from communities import geo, services
+from communities.models import (
+    Area,
+    CelebrationEvent,
+    Consent,
+    Conversation,
+    Group,
+    Introduction,
+    Organisation,
+    Resident,
+    ResidentTag,
+    Site,
+    SiteFinance,
+    User,
+)
+from communities.services import area_link_neighbours
 from core.roles import Role
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -98,7 +118,6 @@ def seed_wards() -> int:
             for key, value in wanted.items():
                 setattr(area, key, value)
             area.save()
-    from communities.services import area_link_neighbours
 
     area_link_neighbours()
     return len(wards)
@@ -118,14 +137,14 @@ def seed_accounts(*, password: str) -> list[DemoAccount]:
         if created or not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
-        group, _ = Group.objects.get_or_create(name=account.role.label)
+        group, _ = RoleGroup.objects.get_or_create(name=account.role.label)
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
         if account.role == Role.OFFICER and not user.is_staff:
             # Officers set up sites, funds and wards in the admin.
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-    officers, _ = Group.objects.get_or_create(name=Role.OFFICER.label)
+    officers, _ = RoleGroup.objects.get_or_create(name=Role.OFFICER.label)
     missing = Permission.objects.filter(
         content_type__app_label__in=("communities", "assets", "grants", "evaluation")
     ).exclude(group=officers)
@@ -171,17 +190,11 @@ RESIDENTS_PER_SITE = 120
 
 
 def _rng():
-    import random
-
     return random.Random(20261123)
 
 
 @transaction.atomic
 def seed_sites() -> list:
-    from datetime import date
-    from decimal import Decimal
-
-    from communities.models import Organisation, Site, SiteFinance
 
     sites = []
     for name, host, kind, wards, builders, start in DEMO_SITES:
@@ -216,21 +229,6 @@ def seed_people(sites) -> int:
     """A few hundred residents with conversations, introductions and groups,
     in the proportions the pathfinder sites report: most residents are met
     more than once, about a third are introduced, a few groups form."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-    from faker import Faker
-
-    from communities import services
-    from communities.models import (
-        CelebrationEvent,
-        Consent,
-        Conversation,
-        Group,
-        Introduction,
-        Resident,
-        ResidentTag,
-    )
 
     if Resident.objects.filter(site__in=sites).exists():
         return 0  # already loaded: re-running changes nothing

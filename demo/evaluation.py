@@ -10,15 +10,24 @@ already has snapshots is left alone.
 from __future__ import annotations
 
 import datetime
+import importlib
 import random
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Area, Group, Site, User
 from core.dates import financial_year_of
 from evaluation import indicators, services
-from evaluation.models import CohesionQuestion, Outcome, Snapshot, Story, SurveyResponse
+from evaluation.models import (
+    CohesionQuestion,
+    Outcome,
+    ReportRun,
+    Snapshot,
+    Story,
+    SurveyResponse,
+)
 from grants.models import GrantReport
 
 SURVEYS_PER_WAVE = 14
@@ -151,9 +160,6 @@ def seed_framework() -> None:
     """Leeds' outcomes, indicators and cohesion questions, as the data
     migration seeds them (nothing is added twice), in case the tables were
     emptied since."""
-    import importlib
-
-    from django.apps import apps
 
     importlib.import_module("evaluation.migrations.0002_seed_leeds_framework").seed(
         apps, None
@@ -288,9 +294,6 @@ def seed_reports() -> int:
     """Last financial year's annual review, built and published, so cabinet
     has one to read. Left alone once it exists; returns how many were
     built."""
-    from django.db import transaction
-
-    from evaluation.models import ReportRun
 
     year = financial_year_of(timezone.localdate()) - 1
     start = datetime.date(year, 4, 1)

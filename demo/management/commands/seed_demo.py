@@ -18,6 +18,10 @@ from demo import assets as assets_demo
 from demo import communities as communities_demo
 from demo import evaluation as evaluation_demo
 from demo import grants as grants_demo
+from demo.city import communities as city
+from demo.city import evaluation as evaluation_city
+from demo.city.assets import seed_city_assets
+from demo.city.grants import seed_city_grants
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
 
@@ -56,14 +60,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.seed_demo()
         if options["scale"] == "city":
-            from demo.city import communities as city
-
             started = time.monotonic()
             self.stdout.write("City scale (synthetic, for the benchmark):")
             city.seed_city(password=demo_password()[0], stdout=self.stdout)
-            from demo.city import evaluation as evaluation_city
-            from demo.city.assets import seed_city_assets
-            from demo.city.grants import seed_city_grants
 
             self.stdout.write(f"{seed_city_assets()} assets.")
             self.stdout.write(f"{seed_city_grants()} small sparks applications.")
