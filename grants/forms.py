@@ -16,19 +16,6 @@ MONEY_HINT = "In pounds, like 250 or 249.50."
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names
-    when the form has that field, otherwise at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                message = " ".join(item.messages)
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def money_field(label: str, **kwargs) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,

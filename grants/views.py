@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import CapabilityRequiredMixin
+from core.forms import add_service_errors
 from core.roles import Capability, Role, can, roles_of
 
 from . import services, threesixty
@@ -41,7 +42,6 @@ from .forms import (
     SubmitForm,
     WhereForm,
     WithdrawForm,
-    add_service_errors,
 )
 from .models import Application, Fund, Score, fund_totals
 
