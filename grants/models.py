@@ -15,6 +15,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -39,6 +40,12 @@ def new_reference() -> str:
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(12)
+
+
+RESUME_SALT = "grants.application.resume"
+# A saved application can be picked up again for this long after the link
+# was made.
+RESUME_MAX_AGE = datetime.timedelta(days=60)
 
 
 class FundQuerySet(models.QuerySet):
@@ -186,6 +193,21 @@ class Criterion(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def from_resume_token(self, token: str) -> Application | None:
+        """The application an emailed link's token names, or None when the
+        token was tampered with, has expired or was revoked."""
+        try:
+            data = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if not isinstance(data, dict):
+            return None
+        return (
+            self.select_related("fund", "area")
+            .filter(pk=data.get("a"), resume_nonce=data.get("n"))
+            .first()
+        )
+
     def submitted(self) -> ApplicationQuerySet:
         return self.exclude(status=Application.Status.DRAFT)
 
@@ -376,6 +398,14 @@ class Application(models.Model):
                 timezone.localdate() - timezone.localtime(self.submitted_at).date()
             ).days
         return None
+
+    def resume_token(self) -> str:
+        """The secret in the emailed link: signed with SECRET_KEY, so it
+        cannot be guessed, and bound to the application's nonce, so changing
+        the nonce revokes it."""
+        return signing.dumps(
+            {"a": self.pk, "n": self.resume_nonce}, salt=RESUME_SALT, compress=True
+        )
 
     def steps_done(self) -> dict[str, bool]:
         return {

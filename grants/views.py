@@ -89,7 +89,7 @@ class ApplyStartView(FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        token = services.application_resume_token(application)
+        token = application.resume_token()
         messages.success(
             self.request,
             f"We have emailed a link to {application.email} so you can come back "
@@ -118,7 +118,7 @@ class ApplicationTokenMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.token = kwargs["token"]
-        self.application = services.application_from_token(self.token)
+        self.application = Application.objects.from_resume_token(self.token)
         if self.application is None:
             return self.link_not_working()
         return super().dispatch(request, *args, **kwargs)

@@ -110,19 +110,19 @@ def test_starting_an_application_emails_a_link_that_brings_the_applicant_back(
         r"http://127\.0\.0\.1:8000/grants/apply/([^/\s\"]+)/", email.body
     )
     assert len(tokens) == 1
-    assert services.application_from_token(tokens[0]) == application
+    assert Application.objects.from_resume_token(tokens[0]) == application
     html = email.alternatives[0][0]
     assert f"/grants/apply/{tokens[0]}/" in html
 
 
 def test_a_tampered_or_revoked_link_finds_nothing():
     application = start(FundFactory())
-    token = services.application_resume_token(application)
-    assert services.application_from_token(token[:-2] + "xx") is None
-    assert services.application_from_token("not-a-token") is None
+    token = application.resume_token()
+    assert Application.objects.from_resume_token(token[:-2] + "xx") is None
+    assert Application.objects.from_resume_token("not-a-token") is None
     application.resume_nonce = "changed"
     application.save()
-    assert services.application_from_token(token) is None
+    assert Application.objects.from_resume_token(token) is None
 
 
 def test_a_group_must_give_its_name():

@@ -60,7 +60,7 @@ def test_a_resident_applies_in_steps_without_an_account(
     # The link is signed with the time it was made: read it back from the URL.
     token = response.url.split("/")[-3]
     assert response.url == reverse("grants:apply-step", args=[token, "idea"])
-    assert services.application_from_token(token) == application
+    assert Application.objects.from_resume_token(token) == application
     assert len(mail.outbox) == 1
 
     client.post(
@@ -99,7 +99,7 @@ def test_a_resident_applies_in_steps_without_an_account(
 def test_bad_input_gets_a_clear_message_and_changes_nothing(client):
     fund = FundFactory()
     application = ApplicationFactory(fund=fund, status=Application.Status.DRAFT)
-    token = services.application_resume_token(application)
+    token = application.resume_token()
     response = client.post(
         reverse("grants:apply-step", args=[token, "money"]),
         {"amount_requested": "5000", "spending_plan": "A lot"},
@@ -119,7 +119,7 @@ def test_a_link_that_does_not_work_says_so(client):
 
 def test_the_emailed_link_returns_to_the_first_unfinished_step(client):
     application = ApplicationFactory(status=Application.Status.DRAFT, title="")
-    token = services.application_resume_token(application)
+    token = application.resume_token()
     response = client.get(reverse("grants:apply-resume", args=[token]))
     assert response.url == reverse("grants:apply-step", args=[token, "idea"])
 
@@ -398,7 +398,7 @@ def test_the_grant_holder_tells_us_what_happened_with_a_photo(
 
     settings.MEDIA_ROOT = tmp_path
     award = AwardFactory()
-    token = services.application_resume_token(award.application)
+    token = award.application.resume_token()
     status = client.get(reverse("grants:apply-resume", args=[token])).text
     assert "Tell us what happened" in status
 
@@ -430,7 +430,7 @@ def test_a_photo_needs_a_description_and_a_non_image_is_refused(
 
     settings.MEDIA_ROOT = tmp_path
     award = AwardFactory()
-    token = services.application_resume_token(award.application)
+    token = award.application.resume_token()
     fake = io.BytesIO(b"not an image")
     fake.name = "photo.png"
     response = client.post(
@@ -446,7 +446,7 @@ def test_a_photo_needs_a_description_and_a_non_image_is_refused(
 
 def test_only_an_awarded_grant_has_a_report_page(client):
     application = ApplicationFactory()
-    token = services.application_resume_token(application)
+    token = application.resume_token()
     assert client.get(reverse("grants:apply-report", args=[token])).status_code == 404
 
 
