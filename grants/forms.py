@@ -262,6 +262,43 @@ class FundForm(GovUKFormMixin, forms.ModelForm):
 # Review -----------------------------------------------------------------------
 
 
+class QueueFilterForm(GovUKFormMixin, forms.Form):
+    """An officer's filters on the review queue, sent as a GET query. A value
+    that matches nothing (an old link to a fund since removed, say) is
+    ignored rather than failing the page."""
+
+    fund = forms.ModelChoiceField(
+        label="Fund",
+        queryset=Fund.objects.all(),
+        required=False,
+        empty_label="All funds",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("", "Any status"),
+            *(
+                choice
+                for choice in Application.Status.choices
+                if choice[0] != Application.Status.DRAFT
+            ),
+        ],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    def __init__(self, data, **kwargs):
+        # The ids the page's labels point at: "fund" and "status".
+        super().__init__(data, auto_id="%s", **kwargs)
+
+    def filters(self) -> dict:
+        """Keyword arguments for ApplicationQuerySet.filtered."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"fund": data.get("fund"), "status": data.get("status") or ""}
+
+
 class ScreenForm(GovUKFormMixin, forms.Form):
     submit_text = "Save"
     eligible = forms.TypedChoiceField(

@@ -15,16 +15,18 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from communities.models import Area, Site
 from core import dates
+from core.roles import Capability, can
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -48,12 +50,53 @@ RESUME_SALT = "grants.application.resume"
 RESUME_MAX_AGE = datetime.timedelta(days=60)
 
 
-class FundQuerySet(models.QuerySet):
-    def open_on(self, day: datetime.date) -> FundQuerySet:
-        return self.filter(opens_on__lte=day, closes_on__gte=day)
+def _total_per_fund(queryset: models.QuerySet) -> Coalesce:
+    """The sum of ``amount`` over a fund's payments or money returned, as a
+    subquery, so that neither multiplies the other's rows."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(award__fund=OuterRef("pk"))
+            .order_by()
+            .values("award__fund")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        ),
+        ZERO,
+    )
 
+
+class FundQuerySet(models.QuerySet):
     def open_now(self) -> FundQuerySet:
-        return self.open_on(timezone.localdate())
+        today = timezone.localdate()
+        return self.filter(opens_on__lte=today, closes_on__gte=today)
+
+    def with_application_count(self) -> FundQuerySet:
+        """Each fund's ``application_count``: applications sent to it
+        (drafts are not counted)."""
+        return self.annotate(
+            application_count=Count(
+                "applications", filter=~Q(applications__status=Application.Status.DRAFT)
+            )
+        )
+
+    def with_money(self) -> FundQuerySet:
+        """Each fund's ``awarded_count`` (grants not withdrawn), and the money
+        ``paid`` on its grants and ``returned`` from them."""
+        return self.annotate(
+            awarded_count=Coalesce(
+                Subquery(
+                    Award.objects.current()
+                    .filter(fund=OuterRef("pk"))
+                    .order_by()
+                    .values("fund")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            paid=_total_per_fund(Payment.objects.all()),
+            returned=_total_per_fund(Repayment.objects.all()),
+        )
 
 
 class Fund(models.Model):
@@ -211,6 +254,16 @@ class ApplicationQuerySet(models.QuerySet):
     def submitted(self) -> ApplicationQuerySet:
         return self.exclude(status=Application.Status.DRAFT)
 
+    def visible_to(self, user) -> ApplicationQuerySet:
+        """The one rule for who sees an application: an officer sees every
+        one sent; a panel member those they are asked to score, until they
+        declare a conflict of interest; anyone else none."""
+        if can(user, Capability.MANAGE_GRANTS):
+            return self.submitted()
+        if can(user, Capability.REVIEW_APPLICATIONS):
+            return self.submitted().assigned_to(user)
+        return self.none()
+
     def for_queue(self) -> ApplicationQuerySet:
         """The review queue's rows, oldest first, with their fund and ward
         (not the ward's boundary). Read in the order of the queue's partial
@@ -221,14 +274,49 @@ class ApplicationQuerySet(models.QuerySet):
             .order_by("submitted_at", "pk")
         )
 
+    def filtered(
+        self, *, fund: Fund | None = None, status: str = ""
+    ) -> ApplicationQuerySet:
+        queryset = self
+        if fund is not None:
+            queryset = queryset.filter(fund=fund)
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def for_page(self) -> ApplicationQuerySet:
+        """An application's own page: its fund, its ward, and the staff who
+        checked and decided it."""
+        return self.select_related("fund", "area", "screened_by", "decided_by")
+
+    def with_panel_and_money(self) -> ApplicationQuerySet:
+        """What an officer's page shows besides: the panel members asked,
+        every score and their average, and the award with its payments,
+        money returned and end-of-grant report."""
+        return (
+            self.with_average_score()
+            .select_related("award__report")
+            .prefetch_related(
+                Prefetch(
+                    "assignments",
+                    queryset=PanelAssignment.objects.select_related("member"),
+                ),
+                Prefetch(
+                    "scores",
+                    queryset=Score.objects.select_related(
+                        "member", "criterion", "entered_by"
+                    ),
+                ),
+                "award__payments",
+                "award__repayments",
+            )
+        )
+
     def awaiting_decision(self) -> ApplicationQuerySet:
         return self.filter(status=Application.Status.IN_REVIEW)
 
     def decided(self) -> ApplicationQuerySet:
         return self.filter(decided_at__isnull=False)
-
-    def for_fund(self, fund) -> ApplicationQuerySet:
-        return self.filter(fund=fund)
 
     def assigned_to(self, user) -> ApplicationQuerySet:
         """Applications a panel member is assigned to and has no conflict on."""
@@ -237,7 +325,17 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
     def with_average_score(self) -> ApplicationQuerySet:
+        """Each application's ``average_score``: the mean of every score it
+        was given, online or on paper (None before the first)."""
         return self.annotate(average_score=Avg("scores__score"))
+
+    def with_scored_by(self, member) -> ApplicationQuerySet:
+        """Each application's ``scored``: whether the member has scored it."""
+        return self.annotate(
+            scored=Exists(
+                Score.objects.filter(application=OuterRef("pk"), member=member)
+            )
+        )
 
     def decision_times(self) -> dict:
         """How long decisions took: count, average and longest, in days."""
@@ -376,13 +474,6 @@ class Application(models.Model):
         return f"{self.reference} {self.title}".strip()
 
     @property
-    def applicant_name(self) -> str:
-        """The name the council knows the applicant by (never published)."""
-        if self.applicant_type == self.ApplicantType.GROUP and self.group_name:
-            return self.group_name
-        return self.contact_name
-
-    @property
     def days_to_decision(self) -> int | None:
         if self.submitted_at and self.decided_at:
             return (
@@ -407,6 +498,15 @@ class Application(models.Model):
             {"a": self.pk, "n": self.resume_nonce}, salt=RESUME_SALT, compress=True
         )
 
+    def panel_members(self):
+        """The panel members asked to score it who have not declared a
+        conflict of interest."""
+        return (
+            get_user_model()
+            .objects.filter(pk__in=self.assignments.without_conflict().values("member"))
+            .order_by("first_name", "last_name")
+        )
+
     def steps_done(self) -> dict[str, bool]:
         return {
             "about": bool(self.contact_name and self.email),
@@ -414,6 +514,11 @@ class Application(models.Model):
             "where": self.area_id is not None,
             "money": bool(self.amount_requested and self.spending_plan),
         }
+
+
+class PanelAssignmentQuerySet(models.QuerySet):
+    def without_conflict(self) -> PanelAssignmentQuerySet:
+        return self.filter(conflict_declared_at__isnull=True)
 
 
 class PanelAssignment(models.Model):
@@ -437,6 +542,8 @@ class PanelAssignment(models.Model):
     conflict_declared_at = models.DateTimeField(null=True, blank=True)
     conflict_reason = models.TextField(blank=True)
 
+    objects = PanelAssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["application", "member__first_name"]
         constraints = [
@@ -451,6 +558,11 @@ class PanelAssignment(models.Model):
     @property
     def has_conflict(self) -> bool:
         return self.conflict_declared_at is not None
+
+
+class ScoreQuerySet(models.QuerySet):
+    def given_by(self, member) -> ScoreQuerySet:
+        return self.filter(member=member)
 
 
 class Score(models.Model):
@@ -477,6 +589,8 @@ class Score(models.Model):
     on_paper = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now=True)
 
+    objects = ScoreQuerySet.as_manager()
+
     class Meta:
         ordering = ["application", "member", "criterion__position"]
         constraints = [
@@ -496,11 +610,6 @@ class Score(models.Model):
 class AwardQuerySet(models.QuerySet):
     def current(self) -> AwardQuerySet:
         return self.filter(withdrawn_at__isnull=True)
-
-    def with_money(self) -> AwardQuerySet:
-        return self.annotate(
-            paid=Coalesce(Sum("payments__amount", distinct=False), ZERO),
-        )
 
 
 class Award(models.Model):
@@ -684,23 +793,3 @@ class GrantReport(models.Model):
             "photo_description": self.photo_description,
             "date": self.recorded_at.date(),
         }
-
-
-def fund_totals(fund: Fund) -> dict:
-    """Money and applications in a fund, for its page."""
-    awards = Award.objects.filter(fund=fund)
-    paid = Payment.objects.filter(award__fund=fund).aggregate(
-        total=Coalesce(Sum("amount"), ZERO)
-    )["total"]
-    returned = Repayment.objects.filter(award__fund=fund).aggregate(
-        total=Coalesce(Sum("amount"), ZERO)
-    )["total"]
-    counts = dict(
-        fund.applications.values_list("status").annotate(n=Count("pk")).order_by()
-    )
-    return {
-        "awarded_count": awards.current().count(),
-        "paid": paid,
-        "returned": returned,
-        "by_status": counts,
-    }

@@ -486,10 +486,8 @@ def _lock_award(award: Award) -> tuple[Fund, Award]:
 def _recommit(fund: Fund, award: Award) -> None:
     """Bring the award's share of the fund, and so the fund's total, up to
     date after money moved."""
-    paid = sum((p.amount for p in award.payments.all()), ZERO)
-    returned = sum((r.amount for r in award.repayments.all()), ZERO)
-    base = paid if award.is_withdrawn else award.amount
-    committed = max(base - returned, ZERO)
+    base = award.paid if award.is_withdrawn else award.amount
+    committed = max(base - award.returned, ZERO)
     delta = committed - award.committed
     if delta:
         award.committed = committed
