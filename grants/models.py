@@ -338,9 +338,13 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
     def decision_times(self) -> dict:
-        """How long decisions took: count, average and longest, in days."""
+        """How long decisions took, in days counted as days_to_decision
+        counts them (local dates): count, average and longest."""
         days = [
-            (decided.date() - submitted.date()).days
+            (
+                timezone.localtime(decided).date()
+                - timezone.localtime(submitted).date()
+            ).days
             for submitted, decided in self.decided()
             .exclude(submitted_at__isnull=True)
             .values_list("submitted_at", "decided_at")
