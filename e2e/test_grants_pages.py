@@ -68,7 +68,7 @@ def test_panel_and_public_pages_pass_axe(phone_page, live_server, make_user):
     reviewing = ApplicationFactory(status=Application.Status.IN_REVIEW)
     services.panel_assign(application=reviewing, members=[member], officer=officer)
     award = AwardFactory()
-    token = services.application_resume_token(award.application)
+    token = award.application.resume_token()
 
     for path in (
         f"/grants/apply/{token}/",

@@ -25,12 +25,7 @@ SENT_FIELD = {
 
 
 def application_link(application: Application) -> str:
-    from .services import application_resume_token
-
-    path = reverse(
-        "grants:apply-resume",
-        kwargs={"token": application_resume_token(application)},
-    )
+    path = reverse("grants:apply-resume", kwargs={"token": application.resume_token()})
     return settings.SITE_URL.rstrip("/") + path
 
 

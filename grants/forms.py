@@ -16,19 +16,6 @@ MONEY_HINT = "In pounds, like 250 or 249.50."
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names
-    when the form has that field, otherwise at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                message = " ".join(item.messages)
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def money_field(label: str, **kwargs) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -273,6 +260,43 @@ class FundForm(GovUKFormMixin, forms.ModelForm):
 
 
 # Review -----------------------------------------------------------------------
+
+
+class QueueFilterForm(GovUKFormMixin, forms.Form):
+    """An officer's filters on the review queue, sent as a GET query. A value
+    that matches nothing (an old link to a fund since removed, say) is
+    ignored rather than failing the page."""
+
+    fund = forms.ModelChoiceField(
+        label="Fund",
+        queryset=Fund.objects.all(),
+        required=False,
+        empty_label="All funds",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("", "Any status"),
+            *(
+                choice
+                for choice in Application.Status.choices
+                if choice[0] != Application.Status.DRAFT
+            ),
+        ],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    def __init__(self, data, **kwargs):
+        # The ids the page's labels point at: "fund" and "status".
+        super().__init__(data, auto_id="%s", **kwargs)
+
+    def filters(self) -> dict:
+        """Keyword arguments for ApplicationQuerySet.filtered."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"fund": data.get("fund"), "status": data.get("status") or ""}
 
 
 class ScreenForm(GovUKFormMixin, forms.Form):

@@ -15,15 +15,18 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from communities.models import Area, Site
 from core import dates
+from core.roles import Capability, can
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -41,12 +44,59 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(12)
 
 
-class FundQuerySet(models.QuerySet):
-    def open_on(self, day: datetime.date) -> FundQuerySet:
-        return self.filter(opens_on__lte=day, closes_on__gte=day)
+RESUME_SALT = "grants.application.resume"
+# A saved application can be picked up again for this long after the link
+# was made.
+RESUME_MAX_AGE = datetime.timedelta(days=60)
 
+
+def _total_per_fund(queryset: models.QuerySet) -> Coalesce:
+    """The sum of ``amount`` over a fund's payments or money returned, as a
+    subquery, so that neither multiplies the other's rows."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(award__fund=OuterRef("pk"))
+            .order_by()
+            .values("award__fund")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        ),
+        ZERO,
+    )
+
+
+class FundQuerySet(models.QuerySet):
     def open_now(self) -> FundQuerySet:
-        return self.open_on(timezone.localdate())
+        today = timezone.localdate()
+        return self.filter(opens_on__lte=today, closes_on__gte=today)
+
+    def with_application_count(self) -> FundQuerySet:
+        """Each fund's ``application_count``: applications sent to it
+        (drafts are not counted)."""
+        return self.annotate(
+            application_count=Count(
+                "applications", filter=~Q(applications__status=Application.Status.DRAFT)
+            )
+        )
+
+    def with_money(self) -> FundQuerySet:
+        """Each fund's ``awarded_count`` (grants not withdrawn), and the money
+        ``paid`` on its grants and ``returned`` from them."""
+        return self.annotate(
+            awarded_count=Coalesce(
+                Subquery(
+                    Award.objects.current()
+                    .filter(fund=OuterRef("pk"))
+                    .order_by()
+                    .values("fund")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            paid=_total_per_fund(Payment.objects.all()),
+            returned=_total_per_fund(Repayment.objects.all()),
+        )
 
 
 class Fund(models.Model):
@@ -186,8 +236,33 @@ class Criterion(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def from_resume_token(self, token: str) -> Application | None:
+        """The application an emailed link's token names, or None when the
+        token was tampered with, has expired or was revoked."""
+        try:
+            data = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if not isinstance(data, dict):
+            return None
+        return (
+            self.select_related("fund", "area")
+            .filter(pk=data.get("a"), resume_nonce=data.get("n"))
+            .first()
+        )
+
     def submitted(self) -> ApplicationQuerySet:
         return self.exclude(status=Application.Status.DRAFT)
+
+    def visible_to(self, user) -> ApplicationQuerySet:
+        """The one rule for who sees an application: an officer sees every
+        one sent; a panel member those they are asked to score, until they
+        declare a conflict of interest; anyone else none."""
+        if can(user, Capability.MANAGE_GRANTS):
+            return self.submitted()
+        if can(user, Capability.REVIEW_APPLICATIONS):
+            return self.submitted().assigned_to(user)
+        return self.none()
 
     def for_queue(self) -> ApplicationQuerySet:
         """The review queue's rows, oldest first, with their fund and ward
@@ -199,14 +274,49 @@ class ApplicationQuerySet(models.QuerySet):
             .order_by("submitted_at", "pk")
         )
 
+    def filtered(
+        self, *, fund: Fund | None = None, status: str = ""
+    ) -> ApplicationQuerySet:
+        queryset = self
+        if fund is not None:
+            queryset = queryset.filter(fund=fund)
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def for_page(self) -> ApplicationQuerySet:
+        """An application's own page: its fund, its ward, and the staff who
+        checked and decided it."""
+        return self.select_related("fund", "area", "screened_by", "decided_by")
+
+    def with_panel_and_money(self) -> ApplicationQuerySet:
+        """What an officer's page shows besides: the panel members asked,
+        every score and their average, and the award with its payments,
+        money returned and end-of-grant report."""
+        return (
+            self.with_average_score()
+            .select_related("award__report")
+            .prefetch_related(
+                Prefetch(
+                    "assignments",
+                    queryset=PanelAssignment.objects.select_related("member"),
+                ),
+                Prefetch(
+                    "scores",
+                    queryset=Score.objects.select_related(
+                        "member", "criterion", "entered_by"
+                    ),
+                ),
+                "award__payments",
+                "award__repayments",
+            )
+        )
+
     def awaiting_decision(self) -> ApplicationQuerySet:
         return self.filter(status=Application.Status.IN_REVIEW)
 
     def decided(self) -> ApplicationQuerySet:
         return self.filter(decided_at__isnull=False)
-
-    def for_fund(self, fund) -> ApplicationQuerySet:
-        return self.filter(fund=fund)
 
     def assigned_to(self, user) -> ApplicationQuerySet:
         """Applications a panel member is assigned to and has no conflict on."""
@@ -215,12 +325,26 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
     def with_average_score(self) -> ApplicationQuerySet:
+        """Each application's ``average_score``: the mean of every score it
+        was given, online or on paper (None before the first)."""
         return self.annotate(average_score=Avg("scores__score"))
 
+    def with_scored_by(self, member) -> ApplicationQuerySet:
+        """Each application's ``scored``: whether the member has scored it."""
+        return self.annotate(
+            scored=Exists(
+                Score.objects.filter(application=OuterRef("pk"), member=member)
+            )
+        )
+
     def decision_times(self) -> dict:
-        """How long decisions took: count, average and longest, in days."""
+        """How long decisions took, in days counted as days_to_decision
+        counts them (local dates): count, average and longest."""
         days = [
-            (decided.date() - submitted.date()).days
+            (
+                timezone.localtime(decided).date()
+                - timezone.localtime(submitted).date()
+            ).days
             for submitted, decided in self.decided()
             .exclude(submitted_at__isnull=True)
             .values_list("submitted_at", "decided_at")
@@ -354,13 +478,6 @@ class Application(models.Model):
         return f"{self.reference} {self.title}".strip()
 
     @property
-    def applicant_name(self) -> str:
-        """The name the council knows the applicant by (never published)."""
-        if self.applicant_type == self.ApplicantType.GROUP and self.group_name:
-            return self.group_name
-        return self.contact_name
-
-    @property
     def days_to_decision(self) -> int | None:
         if self.submitted_at and self.decided_at:
             return (
@@ -377,6 +494,23 @@ class Application(models.Model):
             ).days
         return None
 
+    def resume_token(self) -> str:
+        """The secret in the emailed link: signed with SECRET_KEY, so it
+        cannot be guessed, and bound to the application's nonce, so changing
+        the nonce revokes it."""
+        return signing.dumps(
+            {"a": self.pk, "n": self.resume_nonce}, salt=RESUME_SALT, compress=True
+        )
+
+    def panel_members(self):
+        """The panel members asked to score it who have not declared a
+        conflict of interest."""
+        return (
+            get_user_model()
+            .objects.filter(pk__in=self.assignments.without_conflict().values("member"))
+            .order_by("first_name", "last_name")
+        )
+
     def steps_done(self) -> dict[str, bool]:
         return {
             "about": bool(self.contact_name and self.email),
@@ -384,6 +518,11 @@ class Application(models.Model):
             "where": self.area_id is not None,
             "money": bool(self.amount_requested and self.spending_plan),
         }
+
+
+class PanelAssignmentQuerySet(models.QuerySet):
+    def without_conflict(self) -> PanelAssignmentQuerySet:
+        return self.filter(conflict_declared_at__isnull=True)
 
 
 class PanelAssignment(models.Model):
@@ -407,6 +546,8 @@ class PanelAssignment(models.Model):
     conflict_declared_at = models.DateTimeField(null=True, blank=True)
     conflict_reason = models.TextField(blank=True)
 
+    objects = PanelAssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["application", "member__first_name"]
         constraints = [
@@ -421,6 +562,11 @@ class PanelAssignment(models.Model):
     @property
     def has_conflict(self) -> bool:
         return self.conflict_declared_at is not None
+
+
+class ScoreQuerySet(models.QuerySet):
+    def given_by(self, member) -> ScoreQuerySet:
+        return self.filter(member=member)
 
 
 class Score(models.Model):
@@ -447,6 +593,8 @@ class Score(models.Model):
     on_paper = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now=True)
 
+    objects = ScoreQuerySet.as_manager()
+
     class Meta:
         ordering = ["application", "member", "criterion__position"]
         constraints = [
@@ -466,11 +614,6 @@ class Score(models.Model):
 class AwardQuerySet(models.QuerySet):
     def current(self) -> AwardQuerySet:
         return self.filter(withdrawn_at__isnull=True)
-
-    def with_money(self) -> AwardQuerySet:
-        return self.annotate(
-            paid=Coalesce(Sum("payments__amount", distinct=False), ZERO),
-        )
 
 
 class Award(models.Model):
@@ -654,23 +797,3 @@ class GrantReport(models.Model):
             "photo_description": self.photo_description,
             "date": self.recorded_at.date(),
         }
-
-
-def fund_totals(fund: Fund) -> dict:
-    """Money and applications in a fund, for its page."""
-    awards = Award.objects.filter(fund=fund)
-    paid = Payment.objects.filter(award__fund=fund).aggregate(
-        total=Coalesce(Sum("amount"), ZERO)
-    )["total"]
-    returned = Repayment.objects.filter(award__fund=fund).aggregate(
-        total=Coalesce(Sum("amount"), ZERO)
-    )["total"]
-    counts = dict(
-        fund.applications.values_list("status").annotate(n=Count("pk")).order_by()
-    )
-    return {
-        "awarded_count": awards.current().count(),
-        "paid": paid,
-        "returned": returned,
-        "by_status": counts,
-    }

@@ -13,13 +13,13 @@ import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from core.roles import Capability, Role, can, roles_of
 
+from . import tasks
 from .models import (
     ZERO,
     Application,
@@ -32,39 +32,6 @@ from .models import (
     Repayment,
     Score,
 )
-
-RESUME_SALT = "grants.application.resume"
-# A saved application can be picked up again for this long after the link
-# was made.
-RESUME_MAX_AGE = datetime.timedelta(days=60)
-
-
-# Save and return ------------------------------------------------------------
-
-
-def application_resume_token(application: Application) -> str:
-    """The secret in the emailed link: signed with SECRET_KEY, so it cannot be
-    guessed, and bound to the application's nonce, so it can be revoked."""
-    return signing.dumps(
-        {"a": application.pk, "n": application.resume_nonce},
-        salt=RESUME_SALT,
-        compress=True,
-    )
-
-
-def application_from_token(token: str) -> Application | None:
-    try:
-        data = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict):
-        return None
-    return (
-        Application.objects.select_related("fund", "area")
-        .filter(pk=data.get("a"), resume_nonce=data.get("n"))
-        .first()
-    )
-
 
 # Funds ----------------------------------------------------------------------
 
@@ -519,10 +486,8 @@ def _lock_award(award: Award) -> tuple[Fund, Award]:
 def _recommit(fund: Fund, award: Award) -> None:
     """Bring the award's share of the fund, and so the fund's total, up to
     date after money moved."""
-    paid = sum((p.amount for p in award.payments.all()), ZERO)
-    returned = sum((r.amount for r in award.repayments.all()), ZERO)
-    base = paid if award.is_withdrawn else award.amount
-    committed = max(base - returned, ZERO)
+    base = award.paid if award.is_withdrawn else award.amount
+    committed = max(base - award.returned, ZERO)
     delta = committed - award.committed
     if delta:
         award.committed = committed
@@ -661,8 +626,6 @@ def _require(user, capability: Capability) -> None:
 
 
 def _enqueue_email(application: Application, kind: str) -> None:
-    from . import tasks
-
     application_id = application.pk
     transaction.on_commit(
         lambda: tasks.send_application_email.delay(application_id, kind)

@@ -3,16 +3,15 @@ steps (no account: an emailed link brings the applicant back), and the
 360Giving data. Staff: the review queue, an application's page and the
 actions on it, and the funds.
 
-Who may see an application is decided once, in ApplicationAccessMixin."""
+Who may see an application is decided once, by
+Application.objects.visible_to(user)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import CapabilityRequiredMixin
+from core.forms import add_service_errors
 from core.roles import Capability, Role, can, roles_of
 
 from . import services, threesixty
@@ -34,6 +34,7 @@ from .forms import (
     IdeaForm,
     MoneyForm,
     PaymentForm,
+    QueueFilterForm,
     RepaymentForm,
     ReportForm,
     ScoreForm,
@@ -41,9 +42,8 @@ from .forms import (
     SubmitForm,
     WhereForm,
     WithdrawForm,
-    add_service_errors,
 )
-from .models import Application, Fund, Score, fund_totals
+from .models import Application, Fund
 
 public = method_decorator([login_not_required, never_cache], name="dispatch")
 
@@ -89,7 +89,7 @@ class ApplyStartView(FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        token = services.application_resume_token(application)
+        token = application.resume_token()
         messages.success(
             self.request,
             f"We have emailed a link to {application.email} so you can come back "
@@ -118,7 +118,7 @@ class ApplicationTokenMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.token = kwargs["token"]
-        self.application = services.application_from_token(self.token)
+        self.application = Application.objects.from_resume_token(self.token)
         if self.application is None:
             return self.link_not_working()
         return super().dispatch(request, *args, **kwargs)
@@ -288,20 +288,19 @@ class ThreeSixtyGivingView(TemplateView):
 
 
 class ApplicationAccessMixin(CapabilityRequiredMixin):
-    """The one rule for who sees an application: officers see every one; a
-    panel member sees those they are asked to score, until they declare a
-    conflict of interest."""
+    """One application the user may see (Application.objects.visible_to);
+    any other is not found."""
 
     required_capability = Capability.REVIEW_APPLICATIONS
 
+    def get_queryset(self):
+        return Application.objects.visible_to(self.request.user).for_page()
+
     def get_application(self) -> Application:
         if not hasattr(self, "_application"):
-            queryset = Application.objects.submitted().select_related(
-                "fund", "area", "decided_by", "screened_by"
+            self._application = get_object_or_404(
+                self.get_queryset(), pk=self.kwargs["pk"]
             )
-            if not self.is_officer:
-                queryset = queryset.assigned_to(self.request.user)
-            self._application = get_object_or_404(queryset, pk=self.kwargs["pk"])
         return self._application
 
     @property
@@ -338,32 +337,14 @@ class ReviewQueueView(CapabilityRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         is_officer = can(user, Capability.MANAGE_GRANTS)
-        applications = Application.objects.submitted().for_queue()
+        applications = Application.objects.visible_to(user).for_queue()
         context = {"is_officer": is_officer}
         if is_officer:
-            funds = Fund.objects.order_by("-financial_year", "name")
-            fund_id = self.request.GET.get("fund", "")
-            status = self.request.GET.get("status", "")
-            if fund_id.isdecimal():
-                applications = applications.filter(fund_id=fund_id)
-            if status in Application.Status.values:
-                applications = applications.filter(status=status)
-            context.update(
-                funds=funds,
-                statuses=[s for s in Application.Status.choices if s[0] != "draft"],
-                chosen_fund=fund_id,
-                chosen_status=status,
-            )
+            filters = QueueFilterForm(self.request.GET)
+            applications = applications.filtered(**filters.filters())
+            context["filters"] = filters
         else:
-            applications = (
-                applications.awaiting_decision()
-                .assigned_to(user)
-                .annotate(
-                    scored=Exists(
-                        Score.objects.filter(application=OuterRef("pk"), member=user)
-                    )
-                )
-            )
+            applications = applications.awaiting_decision().with_scored_by(user)
         # A city's programme has thousands of applications: one page at a
         # time, the oldest first.
         page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(
@@ -383,38 +364,30 @@ class ReviewQueueView(CapabilityRequiredMixin, TemplateView):
 class ApplicationDetailView(ApplicationAccessMixin, TemplateView):
     template_name = "grants/application_detail.html"
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.with_panel_and_money() if self.is_officer else queryset
+
     def get_context_data(self, **kwargs):
         application = self.get_application()
-        user = self.request.user
-        context = {}
         criteria = list(application.fund.criteria.all())
-        context["criteria"] = criteria
+        context = {"criteria": criteria}
         if self.is_officer:
-            assignments = application.assignments.select_related("member")
-            scores = application.scores.select_related(
-                "member", "criterion", "entered_by"
-            )
-            context["assignments"] = assignments
-            context["scores"] = scores
-            context["average_score"] = (
-                sum(s.score for s in scores) / len(scores) if scores else None
-            )
             award = getattr(application, "award", None)
-            if award is not None:
-                award = (
-                    type(award)
-                    .objects.prefetch_related("payments", "repayments")
-                    .get(pk=award.pk)
-                )
-            context["award"] = award
-            context["report"] = getattr(award, "report", None) if award else None
+            context.update(
+                assignments=application.assignments.all(),
+                scores=application.scores.all(),
+                award=award,
+                report=getattr(award, "report", None),
+            )
         else:
-            context["my_scores"] = {
-                s.criterion_id: s for s in application.scores.filter(member=user)
+            mine = {
+                s.criterion_id: s
+                for s in application.scores.given_by(self.request.user)
             }
-            context["my_scored"] = [
-                (c, context["my_scores"].get(c.pk)) for c in criteria
-            ]
+            context.update(
+                my_scores=mine, my_scored=[(c, mine.get(c.pk)) for c in criteria]
+            )
         return super().get_context_data(**context, **kwargs)
 
 
@@ -476,11 +449,7 @@ class AssignView(OfficerApplicationMixin, ApplicationFormView):
     allowed_statuses = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW)
 
     def get_initial(self):
-        return {
-            "members": list(
-                self.get_application().assignments.values_list("member", flat=True)
-            )
-        }
+        return {"members": self.get_application().panel_members()}
 
     def act(self, form):
         services.panel_assign(
@@ -510,7 +479,7 @@ class ScoreView(ApplicationFormView):
         application = self.get_application()
         existing = {
             s.criterion_id: (s.score, s.comment)
-            for s in application.scores.filter(member=self.request.user)
+            for s in application.scores.given_by(self.request.user)
         }
         return {
             **super().get_form_kwargs(),
@@ -540,15 +509,10 @@ class PaperScoresView(OfficerApplicationMixin, ApplicationFormView):
 
     def get_form_kwargs(self):
         application = self.get_application()
-        members = get_user_model().objects.filter(
-            pk__in=application.assignments.filter(
-                conflict_declared_at__isnull=True
-            ).values("member")
-        )
         return {
             **super().get_form_kwargs(),
             "criteria": application.fund.criteria.all(),
-            "member_choices": members,
+            "member_choices": application.panel_members(),
         }
 
     def act(self, form):
@@ -683,11 +647,7 @@ class FundListView(FundAccessMixin, ListView):
     context_object_name = "funds"
 
     def get_queryset(self):
-        return Fund.objects.select_related("site").annotate(
-            application_count=Count(
-                "applications", filter=~Q(applications__status="draft")
-            )
-        )
+        return Fund.objects.select_related("site").with_application_count()
 
 
 class FundDetailView(FundAccessMixin, DetailView):
@@ -695,16 +655,15 @@ class FundDetailView(FundAccessMixin, DetailView):
     context_object_name = "fund"
 
     def get_queryset(self):
-        return Fund.objects.select_related("site").prefetch_related(
-            "areas", Prefetch("criteria")
+        return (
+            Fund.objects.select_related("site")
+            .prefetch_related("areas", "criteria")
+            .with_money()
         )
 
     def get_context_data(self, **kwargs):
-        fund = self.object
         return super().get_context_data(
-            totals=fund_totals(fund),
-            decision_times=Application.objects.for_fund(fund).decision_times(),
-            **kwargs,
+            decision_times=self.object.applications.decision_times(), **kwargs
         )
 
 

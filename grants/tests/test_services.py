@@ -70,15 +70,18 @@ def test_a_fund_whose_largest_award_is_over_its_budget_is_refused():
         opens_on=TODAY(),
         closes_on=TODAY(),
     )
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(
+        ValidationError, match="largest award must not be more than the budget"
+    ):
         services.fund_save(fund=fund, criteria=["Anything"])
-    assert "largest award must not be more than the budget" in str(error.value)
     assert not Fund.objects.exists()
 
 
 def test_a_fund_needs_something_to_score_against():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="at least one thing") as error:
         services.fund_save(fund=FundFactory.build(), criteria=["", " "])
+    assert list(error.value.message_dict) == ["criteria"]
+    assert not Fund.objects.exists()
 
 
 # The public application ----------------------------------------------------------
@@ -110,23 +113,13 @@ def test_starting_an_application_emails_a_link_that_brings_the_applicant_back(
         r"http://127\.0\.0\.1:8000/grants/apply/([^/\s\"]+)/", email.body
     )
     assert len(tokens) == 1
-    assert services.application_from_token(tokens[0]) == application
+    assert Application.objects.from_resume_token(tokens[0]) == application
     html = email.alternatives[0][0]
     assert f"/grants/apply/{tokens[0]}/" in html
 
 
-def test_a_tampered_or_revoked_link_finds_nothing():
-    application = start(FundFactory())
-    token = services.application_resume_token(application)
-    assert services.application_from_token(token[:-2] + "xx") is None
-    assert services.application_from_token("not-a-token") is None
-    application.resume_nonce = "changed"
-    application.save()
-    assert services.application_from_token(token) is None
-
-
 def test_a_group_must_give_its_name():
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="Enter your group's name") as error:
         start(FundFactory(), group_name="")
     assert error.value.message_dict == {"group_name": ["Enter your group's name."]}
     assert not Application.objects.exists()
@@ -185,7 +178,7 @@ def test_an_unfinished_application_cannot_be_sent():
 
 def test_a_request_outside_the_funds_range_is_refused_and_not_saved():
     application = start(FundFactory())
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="Ask for between") as error:
         services.application_update(
             application=application, fields={"amount_requested": Decimal(900)}
         )
@@ -225,7 +218,9 @@ def test_screening_ineligible_needs_a_reason_and_decides_it(
     officer, django_capture_on_commit_callbacks
 ):
     application = ApplicationFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match="Say why the application is not eligible"
+    ):
         services.application_screen(
             application=application, officer=officer, eligible=False, notes=""
         )
@@ -330,7 +325,7 @@ def test_a_conflict_needs_a_reason(officer, panel_member):
     services.panel_assign(
         application=application, members=[panel_member], officer=officer
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Say what your conflict of interest is"):
         services.conflict_declare(
             application=application, member=panel_member, reason=" "
         )
@@ -442,19 +437,11 @@ def test_an_award_cannot_pass_the_budget(officer):
     assert fund.committed == Decimal(400)
 
 
-def test_the_database_refuses_a_committed_total_over_the_budget():
-    from django.db import IntegrityError, transaction
-
-    fund = FundFactory(budget=Decimal(500))
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Fund.objects.filter(pk=fund.pk).update(committed=Decimal("500.01"))
-
-
 def test_declining_needs_a_reason_the_applicant_sees(
     officer, django_capture_on_commit_callbacks
 ):
     application = in_review()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Say why the application is not funded"):
         services.application_decline(
             application=application, decided_by=officer, reason=""
         )
@@ -594,7 +581,7 @@ def test_withdrawing_a_grant_releases_what_was_not_paid(officer):
 
 def test_the_end_of_grant_report_is_kept_with_the_grant(officer):
     award = awarded(officer)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Tell us what happened"):
         services.report_record(
             award=award, what_happened=" ", people_taken_part=3, may_share=True
         )
@@ -610,37 +597,6 @@ def test_the_end_of_grant_report_is_kept_with_the_grant(officer):
     assert story["people_taken_part"] == 40
     assert award.application.contact_name not in str(story)
     assert list(type(report).objects.shareable()) == [report]
-
-
-def test_decision_times_are_reported(officer):
-    fund = FundFactory()
-    for days in (3, 9):
-        application = in_review(fund=fund)
-        Application.objects.filter(pk=application.pk).update(
-            submitted_at=timezone.now() - datetime.timedelta(days=days)
-        )
-        services.application_decline(
-            application=application, decided_by=officer, reason="No"
-        )
-    in_review(fund=fund)
-    assert Application.objects.for_fund(fund).decision_times() == {
-        "count": 2,
-        "average": 6.0,
-        "longest": 9,
-    }
-
-
-# Emails ---------------------------------------------------------------------------
-
-
-def test_an_email_task_delivered_twice_sends_once(officer):
-    from grants.emails import application_email_send
-
-    application = ApplicationFactory()
-    mail.outbox.clear()
-    assert application_email_send(application_id=application.pk, kind="submitted")
-    assert not application_email_send(application_id=application.pk, kind="submitted")
-    assert len(mail.outbox) == 1
 
 
 # Concurrency ----------------------------------------------------------------------

@@ -1,14 +1,18 @@
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from communities.tests.factories import WardFactory
 from grants import services
-from grants.models import Application, Fund
+from grants.models import Application, Fund, GrantReport
 
 from .factories import ApplicationFactory, AwardFactory, FundFactory, panel_user
 
@@ -60,7 +64,7 @@ def test_a_resident_applies_in_steps_without_an_account(
     # The link is signed with the time it was made: read it back from the URL.
     token = response.url.split("/")[-3]
     assert response.url == reverse("grants:apply-step", args=[token, "idea"])
-    assert services.application_from_token(token) == application
+    assert Application.objects.from_resume_token(token) == application
     assert len(mail.outbox) == 1
 
     client.post(
@@ -99,7 +103,7 @@ def test_a_resident_applies_in_steps_without_an_account(
 def test_bad_input_gets_a_clear_message_and_changes_nothing(client):
     fund = FundFactory()
     application = ApplicationFactory(fund=fund, status=Application.Status.DRAFT)
-    token = services.application_resume_token(application)
+    token = application.resume_token()
     response = client.post(
         reverse("grants:apply-step", args=[token, "money"]),
         {"amount_requested": "5000", "spending_plan": "A lot"},
@@ -119,7 +123,7 @@ def test_a_link_that_does_not_work_says_so(client):
 
 def test_the_emailed_link_returns_to_the_first_unfinished_step(client):
     application = ApplicationFactory(status=Application.Status.DRAFT, title="")
-    token = services.application_resume_token(application)
+    token = application.resume_token()
     response = client.get(reverse("grants:apply-resume", args=[token]))
     assert response.url == reverse("grants:apply-step", args=[token, "idea"])
 
@@ -392,13 +396,9 @@ def test_a_second_panel_member_with_paper_scores(client, officer, panel_member):
 def test_the_grant_holder_tells_us_what_happened_with_a_photo(
     client, settings, tmp_path
 ):
-    import io
-
-    from PIL import Image
-
     settings.MEDIA_ROOT = tmp_path
     award = AwardFactory()
-    token = services.application_resume_token(award.application)
+    token = award.application.resume_token()
     status = client.get(reverse("grants:apply-resume", args=[token])).text
     assert "Tell us what happened" in status
 
@@ -426,11 +426,9 @@ def test_the_grant_holder_tells_us_what_happened_with_a_photo(
 def test_a_photo_needs_a_description_and_a_non_image_is_refused(
     client, settings, tmp_path
 ):
-    import io
-
     settings.MEDIA_ROOT = tmp_path
     award = AwardFactory()
-    token = services.application_resume_token(award.application)
+    token = award.application.resume_token()
     fake = io.BytesIO(b"not an image")
     fake.name = "photo.png"
     response = client.post(
@@ -439,14 +437,12 @@ def test_a_photo_needs_a_description_and_a_non_image_is_refused(
     )
     assert response.status_code == 200
     assert "Upload a valid image" in response.text
-    assert not hasattr(type(award).objects.get(pk=award.pk), "report") or not (
-        type(award).objects.get(pk=award.pk).__dict__.get("report")
-    )
+    assert not GrantReport.objects.filter(award=award).exists()
 
 
 def test_only_an_awarded_grant_has_a_report_page(client):
     application = ApplicationFactory()
-    token = services.application_resume_token(application)
+    token = application.resume_token()
     assert client.get(reverse("grants:apply-report", args=[token])).status_code == 404
 
 
@@ -470,11 +466,6 @@ def test_an_application_page_is_a_fixed_number_of_queries(
 
 
 def test_the_officers_queue_is_paginated_with_a_constant_query_count(client, officer):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from grants.tests.factories import ApplicationFactory, FundFactory
-
     client.force_login(officer)
     fund = FundFactory()
     ApplicationFactory.create_batch(5, fund=fund, status="in_review")
@@ -495,13 +486,6 @@ def test_the_officers_queue_pages_hold_every_application_once_oldest_first(
 ):
     """Applications sent at the same moment keep one order from page to
     page, so none is shown twice or skipped; drafts are never queued."""
-    import datetime
-
-    from django.utils import timezone
-
-    from grants.models import Application
-    from grants.tests.factories import ApplicationFactory, FundFactory
-
     client.force_login(officer)
     fund = FundFactory()
     ApplicationFactory.create_batch(60, fund=fund, status="in_review")
@@ -520,3 +504,123 @@ def test_the_officers_queue_pages_hold_every_application_once_oldest_first(
     assert sorted(seen) == sorted(submitted.values_list("pk", flat=True))
     assert seen[0] == oldest.pk
     assert seen[1:] == sorted(seen[1:])
+
+
+def test_a_refusal_naming_a_field_is_shown_on_that_field(client, officer):
+    application = in_review(amount_requested=Decimal(300))
+    client.force_login(officer)
+    response = client.post(
+        reverse("grants:decide", args=[application.pk]),
+        {"outcome": "award", "amount": "400", "reason": "Yes"},
+    )
+    form = response.context["form"]
+    assert form.errors["amount"] == [
+        "The award cannot be more than the £300.00 asked for."
+    ]
+    assert not form.non_field_errors()
+
+
+def test_a_refusal_naming_no_field_is_shown_at_the_top(client, officer):
+    application = in_review()
+    client.force_login(officer)
+    response = client.post(
+        reverse("grants:screen", args=[application.pk]), {"eligible": "yes"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "__all__": ["This application is being reviewed, so that cannot be done now."]
+    }
+
+
+def test_an_officer_filters_the_queue_and_an_unknown_fund_is_ignored(client, officer):
+    fund = FundFactory()
+    ApplicationFactory(fund=fund, title="Waiting in this fund")
+    in_review(fund=fund, title="Reviewed in this fund")
+    in_review(title="In another fund")
+    client.force_login(officer)
+    queue = reverse("grants:review-queue")
+
+    page = client.get(queue, {"fund": fund.pk, "status": "in_review"}).text
+    assert "Reviewed in this fund" in page
+    assert "Waiting in this fund" not in page
+    assert "In another fund" not in page
+    assert f'<option value="{fund.pk}" selected>' in page
+
+    page = client.get(queue, {"fund": "999999", "status": "nonsense"}).text
+    assert "3 applications" in page
+
+
+def test_a_panel_member_sees_which_applications_they_have_scored(
+    client, officer, panel_member
+):
+    scored, to_score = in_review(title="Scored one"), in_review(title="To do")
+    for application in (scored, to_score):
+        assign(application, panel_member, officer)
+    services.scores_record(
+        application=scored,
+        member=panel_member,
+        scores={c.pk: (4, "") for c in scored.fund.criteria.all()},
+        entered_by=panel_member,
+    )
+    client.force_login(panel_member)
+    rows = {
+        a.title: a.scored
+        for a in client.get(reverse("grants:review-queue")).context["applications"]
+    }
+    assert rows == {"Scored one": True, "To do": False}
+
+
+def test_the_officers_page_shows_the_average_of_every_score(client, officer):
+    application = in_review()
+    first, second = panel_user(username="first"), panel_user(username="second")
+    services.panel_assign(
+        application=application, members=[first, second], officer=officer
+    )
+    for member, value in ((first, 5), (second, 2)):
+        services.scores_record(
+            application=application,
+            member=member,
+            scores={c.pk: (value, "") for c in application.fund.criteria.all()},
+            entered_by=member,
+        )
+    client.force_login(officer)
+    page = client.get(reverse("grants:application", args=[application.pk])).text
+    assert "Average score: <strong>3.5 out of 5</strong> from 4 scores." in page
+
+
+def test_the_fund_page_shows_grants_and_money_paid_and_returned(client, officer):
+    award = AwardFactory(amount=Decimal(300))
+    services.payment_record(
+        award=award,
+        amount=Decimal(300),
+        paid_on=timezone.localdate(),
+        method="cheque",
+        recorded_by=officer,
+    )
+    services.repayment_record(
+        award=award,
+        amount=Decimal(40),
+        returned_on=timezone.localdate(),
+        reason="",
+        recorded_by=officer,
+    )
+    client.force_login(officer)
+    page = client.get(reverse("grants:fund", args=[award.fund.pk])).text
+    assert "£260 to 1 grant" in page
+    assert "£300 (£40 returned)" in page
+
+
+def test_a_member_who_declared_a_conflict_is_not_shown_as_asked(
+    client, officer, panel_member
+):
+    application = in_review()
+    other = panel_user(username="other")
+    services.panel_assign(
+        application=application, members=[panel_member, other], officer=officer
+    )
+    services.conflict_declare(
+        application=application, member=other, reason="My neighbour."
+    )
+    client.force_login(officer)
+    response = client.get(reverse("grants:assign", args=[application.pk]))
+    assert list(response.context["form"].initial["members"]) == [panel_member]

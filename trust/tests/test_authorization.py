@@ -22,7 +22,6 @@ from communities.tests.factories import UserFactory
 from core.roles import Role
 from evaluation import services as evaluation_services
 from evaluation.models import ReportRun, Story, SurveyResponse
-from grants import services as grant_services
 from grants.models import Application, GrantReport, PanelAssignment
 from grants.tests.factories import ApplicationFactory, AwardFactory, FundFactory
 
@@ -276,8 +275,8 @@ def cases(world) -> list[Case]:
     ]
     for key, w in world.items():
         application = w.award.application
-        token = grant_services.application_resume_token(application)
-        draft_token = grant_services.application_resume_token(w.draft)
+        token = application.resume_token()
+        draft_token = w.draft.resume_token()
         scoped = site_object(key)
         out += [
             Case("communities:resident-detail", {"pk": w.alice.pk}, scoped, key),
