@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from communities.models import Area
 from core.forms import GovUKFormMixin
-from core.roles import Role
+from core.roles import Role, holders
 
 from .models import Application, Fund, Payment
 
@@ -337,7 +337,7 @@ class AssignForm(GovUKFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = (
             get_user_model()
-            .objects.filter(groups__name=Role.PANEL.label, is_active=True)
+            .objects.filter(holders(Role.PANEL), is_active=True)
             .order_by("first_name", "last_name")
         )
 
