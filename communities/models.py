@@ -1090,11 +1090,6 @@ class SyncItem(models.Model):
         return made.objects.get(pk=self.object_id)
 
 
-class SyncConflictQuerySet(models.QuerySet):
-    def unresolved(self):
-        return self.filter(resolved_at__isnull=True)
-
-
 class SyncConflict(models.Model):
     """A second, different record sent under an ID already used. It is kept
     for an officer to look at, never silently dropped or applied."""
@@ -1109,8 +1104,6 @@ class SyncConflict(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolution = models.TextField(blank=True)
-
-    objects = SyncConflictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at"]

@@ -90,11 +90,6 @@ def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
     return list(tags.values())
 
 
-def tags_from_text(text: str) -> list[Tag]:
-    """Comma-separated words, as typed into a form, as tags (no repeats)."""
-    return tags_get_or_create(names=(text or "").split(","))
-
-
 # Residents and consent -------------------------------------------------
 
 

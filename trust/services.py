@@ -37,7 +37,6 @@ RESIDENT_ERASED_VALUES = {
     "would_like_to_do": "",
     "connector_gift": "",
 }
-APPLICATION_PERSONAL_FIELDS = ("contact_name", "email", "phone")
 
 
 def event_model(name: str) -> type[models.Model]:

@@ -58,11 +58,6 @@ def test_an_empty_tag_is_refused():
         services.tag_get_or_create(name="   ")
 
 
-def test_tags_from_text_splits_on_commas_without_repeats():
-    tags = services.tags_from_text("knitting, Knitting ,  baking,")
-    assert sorted(t.key for t in tags) == ["baking", "knitting"]
-
-
 # Residents
 
 
