@@ -73,6 +73,17 @@ EXAMPLE_ROW = (
     "public",
     "active",
 )
+
+
+def template_csv() -> str:
+    """The import template: the header row and one example row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow(EXAMPLE_ROW)
+    return out.getvalue()
+
+
 ALIASES = {
     "latitude": ("lat", "y"),
     "longitude": ("lon", "lng", "long", "x"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -39,6 +40,14 @@ GIFT_KINDS = (
 
 
 class MappingSessionQuerySet(models.QuerySet):
+    def for_detail(self) -> MappingSessionQuerySet:
+        """With their ward and who ran them."""
+        return self.select_related("area", "run_by")
+
+    def for_list(self) -> MappingSessionQuerySet:
+        """As ``for_detail``, newest first, with ``assets_found``."""
+        return self.for_detail().with_asset_counts().order_by("-held_on", "-pk")
+
     def with_asset_counts(self) -> MappingSessionQuerySet:
         return self.annotate(assets_found=Count("assets"))
 
@@ -81,6 +90,43 @@ class AssetQuerySet(models.QuerySet):
         """Staff who may see staff-only assets see everything; everyone
         else, signed in or not, sees public assets only."""
         return self if can(user, Capability.MAP_ASSETS) else self.public()
+
+    def on_map_for(self, user) -> AssetQuerySet:
+        """What the map and its table show ``user``: visitors see active
+        public assets; staff see closed and staff-only ones too, labelled."""
+        if can(user, Capability.MAP_ASSETS):
+            return self
+        return self.public().active()
+
+    def for_list(self) -> AssetQuerySet:
+        """With their ward, in name order."""
+        return self.select_related("area").order_by("name", "pk")
+
+    def for_detail(self) -> AssetQuerySet:
+        """With their ward, mapping session, who mapped them, and tags."""
+        return self.select_related(
+            "area", "mapping_session", "mapped_by"
+        ).prefetch_related("tags")
+
+    def published(self) -> AssetQuerySet:
+        """The assets published as Open Referral services: public ones, with
+        their ward and tags, in name order."""
+        return self.public().for_list().prefetch_related("tags")
+
+    def count_per_ward(self) -> list[Area]:
+        """Every ward, the most deprived first, each with ``asset_count``:
+        how many of these assets it has (the map's shading, for people who
+        cannot see it)."""
+        counts = dict(
+            self.order_by()
+            .values_list("area")
+            .annotate(total=Count("pk"))
+            .values_list("area", "total")
+        )
+        wards = list(Area.objects.wards().by_deprivation())
+        for ward in wards:
+            ward.asset_count = counts.get(ward.pk, 0)
+        return wards
 
     def in_area(self, area) -> AssetQuerySet:
         return self.filter(area=area)
@@ -216,6 +262,16 @@ class Asset(models.Model):
         return self.visibility == self.Visibility.PUBLIC
 
 
+class AssetImportQuerySet(models.QuerySet):
+    def without_content(self) -> AssetImportQuerySet:
+        """Leaving out the uploaded file, which only the import itself reads."""
+        return self.defer("content")
+
+    def recent(self, *, limit: int = 10) -> AssetImportQuerySet:
+        """The latest uploads, with who uploaded them."""
+        return self.select_related("uploaded_by")[:limit]
+
+
 class AssetImport(models.Model):
     """One CSV upload, from its column mapping to its all-or-nothing result."""
 
@@ -245,6 +301,8 @@ class AssetImport(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AssetImportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
 
@@ -254,6 +312,18 @@ class AssetImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.FAILED, self.Status.DONE)
+
+    @property
+    def progress_key(self) -> str:
+        """Where the running import counts the rows it has checked."""
+        return f"assets:import-progress:{self.pk}"
+
+    def rows_checked(self) -> int:
+        """Rows checked so far (kept in the cache: the import's own
+        transaction is not visible to the progress page until it commits)."""
+        if self.is_finished:
+            return self.row_count
+        return cache.get(self.progress_key, 0)
 
 
 def gift_counts(*, area=None, minimum: int = 1):

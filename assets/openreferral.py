@@ -139,16 +139,6 @@ def service_for(asset: Asset) -> dict:
     return service
 
 
-def services_queryset():
-    """The assets published as services: public ones only."""
-    return (
-        Asset.objects.public()
-        .select_related("area")
-        .prefetch_related("tags")
-        .order_by("name", "pk")
-    )
-
-
 @lru_cache(maxsize=1)
 def validator() -> Draft202012Validator:
     schema = json.loads(SCHEMA_PATH.read_text())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 
@@ -215,18 +213,6 @@ def asset_import_map_columns(
     return asset_import
 
 
-def progress_key(asset_import_id: int) -> str:
-    return f"assets:import-progress:{asset_import_id}"
-
-
-def asset_import_progress(asset_import: AssetImport) -> int:
-    """Rows checked so far (kept in the cache: the import's own transaction
-    is not visible to the progress page until it commits)."""
-    if asset_import.is_finished:
-        return asset_import.row_count
-    return cache.get(progress_key(asset_import.pk), 0)
-
-
 @transaction.atomic
 def asset_import_run(*, asset_import: AssetImport) -> AssetImport:
     """Import every row or none. Each row is checked first; any error means
@@ -240,7 +226,7 @@ def asset_import_run(*, asset_import: AssetImport) -> AssetImport:
     locator = importing.WardLocator()
 
     def report(done: int) -> None:
-        cache.set(progress_key(asset_import.pk), done, timeout=60 * 60)
+        cache.set(asset_import.progress_key, done, timeout=60 * 60)
 
     checked = importing.check_rows(
         rows,
@@ -286,12 +272,3 @@ def asset_import_run(*, asset_import: AssetImport) -> AssetImport:
     asset_import.save()
     mapdata.bump_version()
     return asset_import
-
-
-def template_csv() -> str:
-    """The import template: the header row and one example row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(importing.TEMPLATE_COLUMNS)
-    writer.writerow(importing.EXAMPLE_ROW)
-    return out.getvalue()

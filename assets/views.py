@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,7 +22,6 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from communities.models import Area
 from core.access import CapabilityRequiredMixin, capability_required
 from core.forms import add_service_errors
 from core.roles import Capability, can
@@ -57,13 +55,10 @@ def _scope(user) -> str:
 
 
 def _filtered_assets(request):
-    """The assets the map and its table show. Visitors see active public
-    assets; staff see closed and staff-only ones too, labelled."""
+    """The assets the map and its table show, narrowed by its filters."""
     form = MapFilterForm(request.GET or None)
     filters = form.filters()
-    queryset = Asset.objects.visible_to(request.user).filtered(**filters)
-    if _scope(request.user) == "public":
-        queryset = queryset.active()
+    queryset = Asset.objects.on_map_for(request.user).filtered(**filters)
     return form, filters, queryset
 
 
@@ -73,21 +68,6 @@ def _filter_keys(filters: dict) -> dict:
         "tag": filters["tag"].key if filters["tag"] else "",
         "area": filters["area"].pk if filters["area"] else "",
     }
-
-
-def _wards_with_counts(queryset) -> list:
-    """Each ward's deprivation beside how many of these assets it has: the
-    map's shading, for people who cannot see it."""
-    counts = dict(
-        queryset.order_by()
-        .values_list("area")
-        .annotate(total=Count("pk"))
-        .values_list("area", "total")
-    )
-    wards = list(Area.objects.wards().order_by("imd_decile", "name"))
-    for ward in wards:
-        ward.asset_count = counts.get(ward.pk, 0)
-    return wards
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -100,9 +80,9 @@ class MapView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, filters, queryset = _filtered_assets(self.request)
-        page = Paginator(
-            queryset.select_related("area").order_by("name", "pk"), TABLE_PAGE_SIZE
-        ).get_page(self.request.GET.get("page"))
+        page = Paginator(queryset.for_list(), TABLE_PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         staff = _scope(self.request.user) == "staff"
@@ -120,7 +100,7 @@ class MapView(TemplateView):
                 area=filters["area"], minimum=1 if staff else PUBLIC_GIFT_MINIMUM
             ),
             public_gift_minimum=PUBLIC_GIFT_MINIMUM,
-            wards=_wards_with_counts(queryset),
+            wards=queryset.count_per_ward(),
             deciles=range(1, 11),
             categories=ASSET_CATEGORIES,
             map_config={
@@ -167,11 +147,7 @@ class AssetDetailView(DetailView):
     context_object_name = "asset"
 
     def get_queryset(self):
-        return (
-            Asset.objects.visible_to(self.request.user)
-            .select_related("area", "mapping_session", "mapped_by")
-            .prefetch_related("tags")
-        )
+        return Asset.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -237,11 +213,7 @@ class MappingSessionListView(CapabilityRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return (
-            MappingSession.objects.select_related("area", "run_by")
-            .with_asset_counts()
-            .order_by("-held_on", "-pk")
-        )
+        return MappingSession.objects.for_list()
 
 
 class MappingSessionCreateView(CapabilityRequiredMixin, FormView):
@@ -265,11 +237,11 @@ class MappingSessionDetailView(CapabilityRequiredMixin, DetailView):
     required_capability = Capability.MAP_ASSETS
     template_name = "assets/session_detail.html"
     context_object_name = "session"
-    queryset = MappingSession.objects.select_related("area", "run_by")
+    queryset = MappingSession.objects.for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["assets"] = self.object.assets.select_related("area").order_by("name")
+        context["assets"] = self.object.assets.for_list()
         return context
 
 
@@ -286,7 +258,7 @@ class ImportStartView(CapabilityRequiredMixin, FormView):
         context["columns"] = [
             (c, importing.COLUMN_HELP[c]) for c in importing.TEMPLATE_COLUMNS
         ]
-        context["recent"] = AssetImport.objects.select_related("uploaded_by")[:10]
+        context["recent"] = AssetImport.objects.recent()
         return context
 
     def form_valid(self, form):
@@ -351,24 +323,24 @@ class ImportDetailView(CapabilityRequiredMixin, DetailView):
     required_capability = Capability.MANAGE_ASSET_DATA
     template_name = "assets/import_detail.html"
     context_object_name = "asset_import"
-    queryset = AssetImport.objects.defer("content")
+    queryset = AssetImport.objects.without_content()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["done"] = services.asset_import_progress(self.object)
+        context["done"] = self.object.rows_checked()
         return context
 
 
 @capability_required(Capability.MANAGE_ASSET_DATA)
 @require_GET
 def import_status(request, pk):
-    asset_import = get_object_or_404(AssetImport.objects.defer("content"), pk=pk)
+    asset_import = get_object_or_404(AssetImport.objects.without_content(), pk=pk)
     return JsonResponse(
         {
             "status": asset_import.status,
             "status_label": asset_import.get_status_display(),
             "finished": asset_import.is_finished,
-            "done": services.asset_import_progress(asset_import),
+            "done": asset_import.rows_checked(),
             "total": asset_import.row_count,
         }
     )
@@ -377,7 +349,7 @@ def import_status(request, pk):
 @capability_required(Capability.MANAGE_ASSET_DATA)
 @require_GET
 def import_template(request):
-    response = HttpResponse(services.template_csv(), content_type="text/csv")
+    response = HttpResponse(importing.template_csv(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="asset-template.csv"'
     return response
 
@@ -430,7 +402,7 @@ class OpenReferralServicesView(OpenReferralMixin, View):
     """The ORUK 3.0 /services endpoint: public assets only, paged."""
 
     def get(self, request):
-        paginator = Paginator(openreferral.services_queryset(), self.page_size)
+        paginator = Paginator(Asset.objects.published(), self.page_size)
         try:
             number = int(request.GET.get("page", "1"))
         except ValueError:
@@ -455,7 +427,7 @@ class OpenReferralServicesView(OpenReferralMixin, View):
 
 class OpenReferralServiceView(OpenReferralMixin, View):
     def get(self, request, uuid):
-        asset = get_object_or_404(openreferral.services_queryset(), uuid=uuid)
+        asset = get_object_or_404(Asset.objects.published(), uuid=uuid)
         return JsonResponse(
             openreferral.service_for(asset),
             json_dumps_params={"ensure_ascii": False},

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
+from django.utils import timezone
 
 from core.dates import financial_year_label
 from core.roles import Role, roles_of
@@ -37,6 +40,10 @@ class AreaQuerySet(models.QuerySet):
     def for_choices(self) -> AreaQuerySet:
         """Without the boundary, a large GeoJSON text no form shows."""
         return self.defer("boundary")
+
+    def by_deprivation(self) -> AreaQuerySet:
+        """The most deprived first (IMD decile 1), then by name."""
+        return self.order_by("imd_decile", "name")
 
     def containing_point(self, *, lon: float, lat: float) -> AreaQuerySet:
         """Areas whose bounding box holds the point: a cheap first filter that
@@ -204,6 +211,13 @@ class SiteQuerySet(models.QuerySet):
         ids = sites_visible_to(user)
         return self if ids is None else self.filter(pk__in=ids)
 
+    def for_list(self) -> SiteQuerySet:
+        """With their host, and ``resident_count`` and ``ward_count``."""
+        return self.select_related("host").annotate(
+            resident_count=models.Count("residents", distinct=True),
+            ward_count=models.Count("areas", distinct=True),
+        )
+
 
 class Site(models.Model):
     """A pathfinder site: a host organisation's builders working some areas."""
@@ -235,6 +249,10 @@ class Site(models.Model):
         if isinstance(ids, list):
             return self.pk in ids
         return Site.objects.filter(pk=self.pk, pk__in=ids).exists()
+
+    def covers(self, area: Area) -> bool:
+        """Whether ``area`` is one of the site's wards."""
+        return self.areas.filter(pk=area.pk).exists()
 
 
 class SiteFinance(models.Model):
@@ -292,6 +310,12 @@ class SiteFinance(models.Model):
         return self.spend_builder_posts + self.spend_small_sparks + self.spend_other
 
 
+class TagQuerySet(models.QuerySet):
+    def vocabulary(self, *, limit: int = 500):
+        """The first ``limit`` names, in key order: offered as builders type."""
+        return self.values_list("name", flat=True)[:limit]
+
+
 class Tag(models.Model):
     """One word or phrase in the shared vocabulary of gifts and passions.
 
@@ -301,6 +325,8 @@ class Tag(models.Model):
 
     name = models.CharField(max_length=60)
     key = models.CharField(max_length=60, unique=True, editable=False)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]
@@ -337,9 +363,17 @@ def count_of(related: models.QuerySet, field: str) -> models.Expression:
 class ScopedQuerySet(models.QuerySet):
     """Rows that belong to a site: a builder sees their own sites' rows,
     officers see all, every other role sees none. The one scoping rule for
-    residents, conversations, introductions and groups."""
+    residents, conversations, introductions and groups.
+
+    Each kind also says how the staff lists' filters reach it: the day it
+    is dated by (``date_path``), its ward (``ward_path``) and its interest
+    (``interest_path``; ``interest_is_many`` when a row may have several)."""
 
     site_path = "site"
+    date_path = ""
+    ward_path = "area"
+    interest_path = ""
+    interest_is_many = False
 
     def for_list(self):
         """With their site and ward, leaving out the ward's boundary (a large
@@ -352,6 +386,52 @@ class ScopedQuerySet(models.QuerySet):
 
     def in_site(self, site):
         return self.filter(**{self.site_path: site})
+
+    def in_ward(self, ward):
+        return self.filter(**{self.ward_path: ward})
+
+    def sharing(self, interest):
+        """The rows with this interest (a tag). Across a many-to-many they
+        are matched by id, so no row appears twice."""
+        if self.interest_is_many:
+            matching = self.model.objects.filter(**{self.interest_path: interest})
+            return self.filter(pk__in=matching.values("pk"))
+        return self.filter(**{self.interest_path: interest})
+
+    def since(self, day):
+        return self.filter(**{f"{self.date_path}__gte": day})
+
+    def until(self, day):
+        return self.filter(**{f"{self.date_path}__lte": day})
+
+    def this_month(self):
+        """Dated this calendar month, so far (the local day decides)."""
+        return self.since(timezone.localdate().replace(day=1))
+
+    def filtered(
+        self, *, q="", site=None, ward=None, interest=None, since=None, until=None
+    ):
+        """The staff lists' filters, each applied only when given."""
+        rows = self
+        if q:
+            rows = rows.search(q)
+        if site:
+            rows = rows.in_site(site)
+        if ward:
+            rows = rows.in_ward(ward)
+        if interest:
+            rows = rows.sharing(interest)
+        if since:
+            rows = rows.since(since)
+        if until:
+            rows = rows.until(until)
+        return rows
+
+
+class ConsentQuerySet(models.QuerySet):
+    def current(self):
+        """Given and not withdrawn: the only consents that count."""
+        return self.filter(withdrawn_at__isnull=True)
 
 
 class Consent(models.Model):
@@ -375,6 +455,8 @@ class Consent(models.Model):
     withdrawn_recorded_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["resident", "purpose", "-given_at"]
@@ -406,6 +488,23 @@ class Consent(models.Model):
 
 
 class ResidentQuerySet(ScopedQuerySet):
+    date_path = "created_at__date"
+    interest_path = "tags__tag"
+    interest_is_many = True
+
+    def for_detail(self):
+        """With their site, ward and who recorded them, for their own page."""
+        return self.select_related("site", "area", "created_by")
+
+    def with_ward(self):
+        return self.select_related("area")
+
+    def with_tags(self):
+        """Their gifts and passions, each with its tag, in name order."""
+        return self.prefetch_related(
+            models.Prefetch("tags", queryset=ResidentTag.objects.with_tag().by_name())
+        )
+
     def consented(self, purpose: str = Consent.Purpose.INTRODUCE):
         return self.filter(
             models.Exists(
@@ -586,6 +685,47 @@ class Resident(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("communities:resident-detail", args=[self.pk])
 
+    def has_agreed_to(self, purpose: str) -> bool:
+        """Whether they have a current consent for ``purpose`` (read now, not
+        from any consents already loaded)."""
+        return Resident.objects.consented(purpose).filter(pk=self.pk).exists()
+
+    def current_consents(self) -> dict[str, Consent]:
+        """Their current consents by purpose."""
+        return {consent.purpose: consent for consent in self.consents.current()}
+
+    def timeline(self, user) -> list[tuple[str, datetime.date, models.Model]]:
+        """What happened with them, newest first, as (kind, day, record):
+        their conversations, the introductions ``user`` may see that they
+        were part of, and the groups they joined."""
+        conversations = self.conversations.with_builder()
+        introductions = (
+            Introduction.objects.visible_to(user)
+            .involving(self)
+            .with_parties()
+            .with_builder()
+        )
+        groups = self.groups.with_interest()
+        timeline = (
+            [("conversation", c.held_on, c) for c in conversations]
+            + [("introduction", i.introduced_on, i) for i in introductions]
+            + [("group", g.founded_on, g) for g in groups]
+        )
+        timeline.sort(key=lambda item: (item[1], item[0]), reverse=True)
+        return timeline
+
+
+class ResidentTagQuerySet(models.QuerySet):
+    def with_tag(self):
+        return self.select_related("tag")
+
+    def by_name(self):
+        return self.order_by("tag__key")
+
+    def by_kind(self):
+        """Gifts of the head, hands and heart, then passions; each by name."""
+        return self.order_by("kind", "tag__key")
+
 
 class ResidentTag(models.Model):
     """A gift (of the head, hands or heart) or a passion a resident has."""
@@ -606,6 +746,8 @@ class ResidentTag(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind)
 
+    objects = ResidentTagQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -619,6 +761,21 @@ class ResidentTag(models.Model):
 
 
 class ConversationQuerySet(ScopedQuerySet):
+    date_path = "held_on"
+    interest_path = "gifts_discovered"
+    interest_is_many = True
+
+    def search(self, text: str):
+        """Conversations are not searched by name, postcode or interest: the
+        list's search box leaves them as they are."""
+        return self
+
+    def with_builder(self):
+        return self.select_related("builder")
+
+    def with_residents(self):
+        return self.prefetch_related("residents")
+
     def with_people(self):
         """``people``: how many residents each conversation names."""
         return self.annotate(
@@ -667,6 +824,19 @@ class Conversation(models.Model):
 
 
 class GroupQuerySet(ScopedQuerySet):
+    date_path = "founded_on"
+    interest_path = "interest"
+
+    def for_detail(self):
+        """With their site, ward and interest, for their own page."""
+        return self.select_related("site", "area", "interest")
+
+    def with_interest(self):
+        return self.select_related("interest")
+
+    def search(self, text: str):
+        return self.filter(name__icontains=text)
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -730,6 +900,35 @@ class CelebrationEvent(models.Model):
 
 
 class IntroductionQuerySet(ScopedQuerySet):
+    date_path = "introduced_on"
+    ward_path = "resident__area"
+    interest_path = "interest"
+
+    def for_list(self):
+        """With their parties (see ``with_parties``), site and connector."""
+        return self.with_parties().select_related("site").prefetch_related("connector")
+
+    def for_network(self):
+        """Only the names and wards of who was introduced to whom or which
+        group: all a site's network drawing reads."""
+        return self.select_related(
+            "resident__area", "to_resident__area", "to_group__area"
+        ).only(
+            "resident__first_name", "resident__last_name", "resident__area__name",
+            "to_resident__first_name", "to_resident__last_name",
+            "to_resident__area__name", "to_group__name", "to_group__area__name",
+        )  # fmt: skip
+
+    def search(self, text: str):
+        """Introductions of or to a resident the words find."""
+        matching = Resident.objects.search(text).values("pk")
+        return self.filter(
+            models.Q(resident__in=matching) | models.Q(to_resident__in=matching)
+        )
+
+    def with_builder(self):
+        return self.select_related("builder")
+
     def open(self):
         return self.exclude(status=Introduction.Status.DID_NOT_HAPPEN)
 
@@ -846,6 +1045,13 @@ class Introduction(models.Model):
         return f"{self.resident} → {target} ({self.interest})"
 
 
+class SyncItemQuerySet(models.QuerySet):
+    def sent(self, *, device_id, user, kind: str) -> SyncItem | None:
+        """What ``user``'s phone sent of ``kind`` under ``device_id``, if
+        anything: an ID that another user's phone used is not theirs."""
+        return self.filter(device_id=device_id, user=user, kind=kind).first()
+
+
 class SyncItem(models.Model):
     """A record a builder's phone sent, under the ID the phone made for it.
 
@@ -865,16 +1071,23 @@ class SyncItem(models.Model):
     object_id = models.PositiveBigIntegerField()
     received_at = models.DateTimeField(auto_now_add=True)
 
+    objects = SyncItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.device_id}"
 
-
-class SyncConflictQuerySet(models.QuerySet):
-    def unresolved(self):
-        return self.filter(resolved_at__isnull=True)
+    def record(self) -> Resident | Conversation | Introduction | Group:
+        """The resident, conversation, introduction or group it made."""
+        made = {
+            self.Kind.RESIDENT: Resident,
+            self.Kind.CONVERSATION: Conversation,
+            self.Kind.INTRODUCTION: Introduction,
+            self.Kind.GROUP: Group,
+        }[self.kind]
+        return made.objects.get(pk=self.object_id)
 
 
 class SyncConflict(models.Model):
@@ -891,8 +1104,6 @@ class SyncConflict(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolution = models.TextField(blank=True)
-
-    objects = SyncConflictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at"]

@@ -71,16 +71,7 @@ def _find(parent: dict[str, str], key: str) -> str:
 
 
 def build(site) -> Network:
-    introductions = (
-        Introduction.objects.in_site(site)
-        .open()
-        .select_related("resident__area", "to_resident__area", "to_group__area")
-        .only(
-            "resident__first_name", "resident__last_name", "resident__area__name",
-            "to_resident__first_name", "to_resident__last_name",
-            "to_resident__area__name", "to_group__name", "to_group__area__name",
-        )
-    )  # fmt: skip
+    introductions = Introduction.objects.in_site(site).open().for_network()
     nodes: dict[str, Node] = {}
     edges: list[tuple[str, str, bool]] = []
 

@@ -99,7 +99,7 @@ def _check_site_access(*, user: User, site: Site) -> None:
 
 
 def _check_area_in_site(*, area: Area | None, site: Site) -> None:
-    if area is not None and not site.areas.filter(pk=area.pk).exists():
+    if area is not None and not site.covers(area):
         raise ValidationError(f"{area} is not one of {site}'s wards.")
 
 
@@ -233,7 +233,7 @@ def consent_give(
     again while already agreed changes nothing."""
     if purpose not in Consent.Purpose.values:
         raise ValidationError(f"Unknown consent purpose: {purpose}.")
-    current = resident.consents.filter(purpose=purpose, withdrawn_at__isnull=True)
+    current = resident.consents.current().filter(purpose=purpose)
     if current.exists():
         return current.get()
     return Consent.objects.create(
@@ -249,7 +249,7 @@ def consent_give(
 def consent_withdraw(*, resident: Resident, purpose: str, recorded_by: User) -> None:
     """Withdraw a consent. It takes effect everywhere at once, because every
     query asks for consent that has not been withdrawn."""
-    resident.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
+    resident.consents.current().filter(purpose=purpose).update(
         withdrawn_at=timezone.now(), withdrawn_recorded_by=recorded_by
     )
 
@@ -322,14 +322,6 @@ def conversation_log(
 # Introductions ---------------------------------------------------------
 
 
-def _agreed_to_introductions(resident: Resident) -> bool:
-    return (
-        Resident.objects.consented(Consent.Purpose.INTRODUCE)
-        .filter(pk=resident.pk)
-        .exists()
-    )
-
-
 @transaction.atomic
 def introduction_make(
     *,
@@ -359,7 +351,7 @@ def introduction_make(
     ):
         raise ValidationError("You can only introduce residents to your sites' groups.")
     for person in filter(None, (resident, to_resident)):
-        if not _agreed_to_introductions(person):
+        if not person.has_agreed_to(Consent.Purpose.INTRODUCE):
             raise ValidationError(
                 f"{person.first_name} has not agreed to be introduced to others. "
                 "Ask them, and record their agreement first."

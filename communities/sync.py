@@ -24,15 +24,7 @@ from .forms.conversations import ConversationForm
 from .forms.groups import GroupForm
 from .forms.introductions import IntroductionForm
 from .forms.residents import ResidentForm
-from .models import (
-    Conversation,
-    Group,
-    Introduction,
-    Resident,
-    SyncConflict,
-    SyncItem,
-    User,
-)
+from .models import SyncConflict, SyncItem, User
 
 FORMS = {
     SyncItem.Kind.RESIDENT: ResidentForm,
@@ -49,14 +41,6 @@ RESIDENT_FIELDS = {
 DEVICE_PREFIX = "device:"
 
 
-MODELS = {
-    SyncItem.Kind.RESIDENT: Resident,
-    SyncItem.Kind.CONVERSATION: Conversation,
-    SyncItem.Kind.INTRODUCTION: Introduction,
-    SyncItem.Kind.GROUP: Group,
-}
-
-
 @dataclass
 class Answer:
     status: int
@@ -68,7 +52,7 @@ def _stored(item: SyncItem, status: int, made=None) -> Answer:
     """The answer for a stored item: what it made, where to see it, and what
     to tell the builder (the same as the screens say)."""
     if made is None:
-        made = MODELS[item.kind].objects.get(pk=item.object_id)
+        made = item.record()
     message, url = FORMS[item.kind].done(made)
     return Answer(
         status,
@@ -103,9 +87,9 @@ def _resolve_device_ids(
                 except ValueError:
                     waiting.setdefault(name, []).append("That resident is not known.")
                     continue
-                made = SyncItem.objects.filter(
+                made = SyncItem.objects.sent(
                     device_id=device_id, user=user, kind=SyncItem.Kind.RESIDENT
-                ).first()
+                )
                 if made is None:
                     waiting.setdefault(name, []).append(
                         "A resident recorded on this phone has not been sent yet."

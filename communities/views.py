@@ -14,12 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
@@ -40,7 +38,6 @@ from .models import (
     Group,
     Introduction,
     Resident,
-    ResidentTag,
     Site,
     Tag,
 )
@@ -70,7 +67,7 @@ class TagVocabularyMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tag_vocabulary"] = Tag.objects.values_list("name", flat=True)[:500]
+        context["tag_vocabulary"] = Tag.objects.vocabulary()
         return context
 
 
@@ -144,42 +141,24 @@ class SortMixin:
 
 class FilteredListView(SortMixin, SiteScopedMixin, ListView):
     """A staff list: the user's rows, narrowed by the MoJ-style filters
-    (site, ward, interest, dates and a search), sorted and paginated.
-
-    ``filter_lookups`` maps each filter to the lookup it applies; lookups
-    across a many-to-many are matched by id, so no row appears twice."""
+    (site, ward, interest, dates and a search: the QuerySet's ``filtered``),
+    sorted and paginated."""
 
     paginate_by = PAGE_SIZE
-    filter_lookups: dict[str, str] = {}
-    many_lookups: frozenset[str] = frozenset()
 
     @cached_property
     def filters(self):
         return ResidentFilterForm(self.request.GET or None, user=self.request.user)
 
-    def search(self, rows, text: str):
-        return rows
-
-    def decorate(self, rows):
-        """select_related, prefetches and annotations for the page."""
+    def for_page(self, rows):
+        """What the page shows of each row, as the QuerySet names it."""
         return rows
 
     def get_queryset(self):
         rows = super().get_queryset()
         if self.filters.is_valid():
-            data = self.filters.cleaned_data
-            if data["q"]:
-                rows = self.search(rows, data["q"])
-            for name, lookup in self.filter_lookups.items():
-                value = data.get(name)
-                if not value:
-                    continue
-                if name in self.many_lookups:
-                    matching = self.model.objects.filter(**{lookup: value})
-                    rows = rows.filter(pk__in=matching.values("pk"))
-                else:
-                    rows = rows.filter(**{lookup: value})
-        return self.apply_sort(self.decorate(rows))
+            rows = rows.filtered(**self.filters.cleaned_data)
+        return self.apply_sort(self.for_page(rows))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -206,23 +185,16 @@ class MyWorkView(CapabilityRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        month_start = timezone.localdate().replace(day=1)
         conversations = Conversation.objects.visible_to(user)
         introductions = Introduction.objects.visible_to(user)
         context.update(
             sites=Site.objects.visible_to(user),
             this_month={
-                "conversations": conversations.filter(held_on__gte=month_start).count(),
-                "introductions": introductions.filter(
-                    introduced_on__gte=month_start
-                ).count(),
-                "groups": Group.objects.visible_to(user)
-                .filter(founded_on__gte=month_start)
-                .count(),
+                "conversations": conversations.this_month().count(),
+                "introductions": introductions.this_month().count(),
+                "groups": Group.objects.visible_to(user).this_month().count(),
             },
-            recent_conversations=conversations.for_list().prefetch_related("residents")[
-                :5
-            ],
+            recent_conversations=conversations.for_list().with_residents()[:5],
             recent_introductions=introductions.with_parties()[:5],
         )
         return context
@@ -241,25 +213,9 @@ class ResidentListView(FilteredListView):
         "added": "created_at",
     }
     default_sort = "name"
-    filter_lookups = {
-        "site": "site",
-        "ward": "area",
-        "interest": "tags__tag",
-        "since": "created_at__date__gte",
-        "until": "created_at__date__lte",
-    }
-    many_lookups = frozenset({"interest"})
 
-    def search(self, rows, text):
-        return rows.search(text)
-
-    def decorate(self, rows):
-        return rows.for_list().prefetch_related(
-            Prefetch(
-                "tags",
-                queryset=ResidentTag.objects.select_related("tag").order_by("tag__key"),
-            )
-        )
+    def for_page(self, rows):
+        return rows.for_list().with_tags()
 
 
 class ResidentDetailView(SiteScopedMixin, DetailView):
@@ -267,32 +223,17 @@ class ResidentDetailView(SiteScopedMixin, DetailView):
     template_name = "communities/resident_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("site", "area", "created_by")
+        return super().get_queryset().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         resident = self.object
         user = self.request.user
-        conversations = resident.conversations.select_related("builder")
-        introductions = (
-            Introduction.objects.visible_to(user)
-            .involving(resident)
-            .with_parties()
-            .select_related("builder")
-        )
-        groups = resident.groups.select_related("interest")
-        timeline = (
-            [("conversation", c.held_on, c) for c in conversations]
-            + [("introduction", i.introduced_on, i) for i in introductions]
-            + [("group", g.founded_on, g) for g in groups]
-        )
-        timeline.sort(key=lambda item: (item[1], item[0]), reverse=True)
-        consents = {
-            c.purpose: c for c in resident.consents.filter(withdrawn_at__isnull=True)
-        }
+        timeline = resident.timeline(user)
+        consents = resident.current_consents()
         context.update(
             timeline=timeline,
-            tags=resident.tags.select_related("tag").order_by("kind", "tag__key"),
+            tags=resident.tags.with_tag().by_kind(),
             consent_rows=[
                 (purpose, label, consents.get(purpose))
                 for purpose, label in Consent.Purpose.choices
@@ -326,7 +267,7 @@ class ResidentEditView(TagVocabularyMixin, SiteScopedMixin, DetailView, FormView
 
     def get_initial(self):
         resident = self.object
-        tags = resident.tags.select_related("tag")
+        tags = resident.tags.with_tag()
 
         def names(kind):
             return ", ".join(rt.tag.name for rt in tags if rt.kind == kind)
@@ -443,17 +384,9 @@ class ConversationListView(FilteredListView):
     template_name = "communities/conversation_list.html"
     sort_fields = {"date": "held_on", "site": "site__name", "ward": "area__name"}
     default_sort = "-date"
-    filter_lookups = {
-        "site": "site",
-        "ward": "area",
-        "interest": "gifts_discovered",
-        "since": "held_on__gte",
-        "until": "held_on__lte",
-    }
-    many_lookups = frozenset({"interest"})
 
-    def decorate(self, rows):
-        return rows.for_list().select_related("builder").with_people()
+    def for_page(self, rows):
+        return rows.for_list().with_builder().with_people()
 
 
 # Introductions --------------------------------------------------------------
@@ -516,20 +449,9 @@ class IntroductionListView(FilteredListView):
     template_name = "communities/introduction_list.html"
     sort_fields = {"date": "introduced_on", "site": "site__name", "status": "status"}
     default_sort = "-date"
-    filter_lookups = {
-        "site": "site",
-        "ward": "resident__area",
-        "interest": "interest",
-        "since": "introduced_on__gte",
-        "until": "introduced_on__lte",
-    }
 
-    def search(self, rows, text):
-        matching = Resident.objects.search(text).values("pk")
-        return rows.filter(Q(resident__in=matching) | Q(to_resident__in=matching))
-
-    def decorate(self, rows):
-        return rows.with_parties().select_related("site").prefetch_related("connector")
+    def for_page(self, rows):
+        return rows.for_list()
 
 
 class IntroductionStatusView(SiteScopedMixin, DetailView):
@@ -586,19 +508,9 @@ class GroupListView(FilteredListView):
     template_name = "communities/group_list.html"
     sort_fields = {"name": "name", "founded": "founded_on", "site": "site__name"}
     default_sort = "name"
-    filter_lookups = {
-        "site": "site",
-        "ward": "area",
-        "interest": "interest",
-        "since": "founded_on__gte",
-        "until": "founded_on__lte",
-    }
 
-    def search(self, rows, text):
-        return rows.filter(name__icontains=text)
-
-    def decorate(self, rows):
-        return rows.for_list().select_related("interest").with_counts()
+    def for_page(self, rows):
+        return rows.for_list().with_interest().with_counts()
 
 
 class GroupDetailView(SiteScopedMixin, DetailView):
@@ -606,12 +518,12 @@ class GroupDetailView(SiteScopedMixin, DetailView):
     template_name = "communities/group_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("site", "area", "interest")
+        return super().get_queryset().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", CelebrationForm())
-        context["members"] = self.object.members.select_related("area")
+        context["members"] = self.object.members.with_ward()
         context["celebrations"] = self.object.celebrations.all()
         return context
 
@@ -664,15 +576,7 @@ class SiteListView(SiteScopedMixin, ListView):
     template_name = "communities/site_list.html"
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("host")
-            .annotate(
-                resident_count=Count("residents", distinct=True),
-                ward_count=Count("areas", distinct=True),
-            )
-        )
+        return super().get_queryset().for_list()
 
 
 # Offline sync -----------------------------------------------------------------

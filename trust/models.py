@@ -5,6 +5,8 @@ Changes are recorded by PostgreSQL triggers (django-pghistory), so a bulk or
 queryset ``.update()`` is caught as surely as a form's save. The tracked
 models belong to other apps; they are tracked here through proxy models, so
 their own apps stay unchanged and the triggers' migrations live in this app.
+The resident's proxy is also how this app reads residents with what only it
+knows about them (whether they were erased).
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ import pghistory
 from django.conf import settings
 from django.db import models
 
-from communities.models import Consent, Introduction, Resident, ResidentTag
+from communities.models import (
+    Consent,
+    Introduction,
+    Resident,
+    ResidentQuerySet,
+    ResidentTag,
+)
 from grants.models import Application, Award, Payment, Repayment
 
 
@@ -28,8 +36,21 @@ def _audited(name: str):
     )
 
 
+class AuditedResidentQuerySet(ResidentQuerySet):
+    def found_by(self, text: str, *, limit: int = 50):
+        """The first ``limit`` residents the words find (see ``search``), in
+        name order, with their site and any erasure."""
+        return (
+            self.search(text)
+            .select_related("site", "erasure")
+            .order_by("first_name", "last_name", "pk")[:limit]
+        )
+
+
 @_audited("Resident")
 class AuditedResident(Resident):
+    objects = AuditedResidentQuerySet.as_manager()
+
     class Meta:
         proxy = True
 
@@ -113,6 +134,15 @@ class RecordAccess(models.Model):
         return f"{self.user} {self.get_action_display().lower()} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class ErasureQuerySet(models.QuerySet):
+    def of(self, resident):
+        return self.filter(resident=resident)
+
+    def recent(self, *, limit: int = 10):
+        """The latest erasures, with who erased them."""
+        return self.select_related("erased_by")[:limit]
+
+
 class Erasure(models.Model):
     """A resident whose personal data was removed, on request or by the
     retention schedule. The anonymised row stays so that every count holds."""
@@ -134,6 +164,8 @@ class Erasure(models.Model):
         related_name="+",
         help_text="Empty when the retention schedule erased the record.",
     )
+
+    objects = ErasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-erased_at"]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
 
 LAWFUL_BASIS = (
     "Public task (UK GDPR Article 6(1)(e)): the council's duty to promote the "
@@ -170,14 +169,4 @@ def entries() -> list[Entry]:
             personal=("resident", "user", "action", "at"),
             not_personal=("action", "path"),
         ),
-    ]
-
-
-def text_fields(model) -> list[str]:
-    """Fields of a model that can hold free text or contact details."""
-    kinds = (models.CharField, models.TextField, models.EmailField)
-    return [
-        f.name
-        for f in model._meta.get_fields()
-        if isinstance(f, kinds) and f.concrete and not f.auto_created
     ]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from communities.models import Consent, Conversation, Introduction, Resident
 from core.signals import resident_anonymised
@@ -36,7 +37,6 @@ RESIDENT_ERASED_VALUES = {
     "would_like_to_do": "",
     "connector_gift": "",
 }
-APPLICATION_PERSONAL_FIELDS = ("contact_name", "email", "phone")
 
 
 def event_model(name: str) -> type[models.Model]:
@@ -62,6 +62,17 @@ def record_access_log(
     entry.full_clean(exclude=["resident", "user"])
     entry.save()
     return entry
+
+
+def totp_device_start(*, user) -> TOTPDevice:
+    """The authenticator app ``user`` is setting up: the one not confirmed
+    yet, or a new one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
+    return device
 
 
 def applications_of(resident: Resident):

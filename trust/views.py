@@ -30,7 +30,7 @@ from core.roles import Capability, Role, roles_of
 
 from . import register, services
 from .forms import EraseForm, ResidentSearchForm, TokenForm
-from .models import Erasure, RecordAccess
+from .models import AuditedResident, Erasure, RecordAccess
 from .subject_access import subject_access_report
 
 
@@ -56,14 +56,7 @@ class TwoFactorView(FormView):
 
     @cached_property
     def new_device(self) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(
-            user=self.request.user, confirmed=False
-        ).first()
-        if device is None:
-            device = TOTPDevice.objects.create(
-                user=self.request.user, name="Authenticator app", confirmed=False
-            )
-        return device
+        return services.totp_device_start(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -125,26 +118,15 @@ class PersonalDataRequestsView(PersonalDataMixin, TemplateView):
         form = ResidentSearchForm(self.request.GET or None)
         results = None
         if form.is_valid() and form.cleaned_data["q"].strip():
-            results = (
-                Resident.objects.search(form.cleaned_data["q"])
-                .select_related("site", "erasure")
-                .order_by("first_name", "last_name", "pk")[:50]
-            )
-        context.update(
-            form=form,
-            results=results,
-            erasures=Erasure.objects.select_related("erased_by")[:10],
-        )
+            results = AuditedResident.objects.found_by(form.cleaned_data["q"])
+        context.update(form=form, results=results, erasures=Erasure.objects.recent())
         return context
 
 
 class ResidentMixin(PersonalDataMixin):
     @cached_property
     def resident(self) -> Resident:
-        return get_object_or_404(
-            Resident.objects.select_related("site", "area", "created_by"),
-            pk=self.kwargs["pk"],
-        )
+        return get_object_or_404(Resident.objects.for_detail(), pk=self.kwargs["pk"])
 
 
 class SubjectAccessView(ResidentMixin, TemplateView):
@@ -161,7 +143,7 @@ class SubjectAccessView(ResidentMixin, TemplateView):
         context.update(
             resident=self.resident,
             report=subject_access_report(resident=self.resident),
-            erasure=Erasure.objects.filter(resident=self.resident).first(),
+            erasure=Erasure.objects.of(self.resident).first(),
         )
         return context
 
@@ -194,7 +176,7 @@ class EraseView(ResidentMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             resident=self.resident,
-            erasure=Erasure.objects.filter(resident=self.resident).first(),
+            erasure=Erasure.objects.of(self.resident).first(),
             applications=services.applications_of(self.resident).count(),
         )
         return context

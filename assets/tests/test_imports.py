@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
-from assets import services, tasks
+from assets import importing, services, tasks
 from assets.models import Asset, AssetImport, Category
 from communities.models import Tag
 from communities.tests.factories import WardFactory
@@ -170,6 +170,6 @@ def test_the_task_is_safe_to_run_twice(officer):
 
 
 def test_the_template_is_itself_a_file_that_imports(officer):
-    asset_import = run(start(officer, services.template_csv()))
+    asset_import = run(start(officer, importing.template_csv()))
     assert asset_import.status == AssetImport.Status.DONE, asset_import.errors
     assert Asset.objects.get().name == "Tuffley Community Garden"

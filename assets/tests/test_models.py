@@ -1,12 +1,14 @@
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError
 
-from assets.models import Asset, Category, gift_counts
+from assets import services
+from assets.models import Asset, AssetImport, Category, MappingSession, gift_counts
 from communities.models import ResidentTag
 from communities.tests.factories import ResidentFactory, TagFactory, WardFactory
 from core.roles import Role
 
-from .factories import AssetFactory
+from .factories import AssetFactory, MappingSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +75,67 @@ def test_gift_counts_count_residents_per_ward_without_naming_them():
         }
     ]
     assert list(gift_counts(minimum=4)) == []
+
+
+def test_the_map_shows_visitors_active_public_assets_and_staff_everything(make_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    shown = AssetFactory(name="Hall")
+    closed = AssetFactory(name="Old library", status=Asset.Status.CLOSED)
+    staff_only = AssetFactory(name="Garden", visibility=Asset.Visibility.STAFF)
+    assert list(Asset.objects.on_map_for(AnonymousUser())) == [shown]
+    assert list(Asset.objects.on_map_for(make_user(Role.PANEL))) == [shown]
+    for role in (Role.OFFICER, Role.BUILDER):
+        seen = set(Asset.objects.on_map_for(make_user(role)))
+        assert seen == {shown, closed, staff_only}
+
+
+def test_each_ward_is_counted_the_most_deprived_first():
+    podsmead = WardFactory(name="Podsmead", imd_decile=1)
+    abbey = WardFactory(name="Abbey", imd_decile=9)
+    AssetFactory.create_batch(2, area=abbey)
+    AssetFactory(area=podsmead, category=Category.ECONOMY)
+    AssetFactory(area=None, latitude=None, longitude=None)
+
+    wards = Asset.objects.all().count_per_ward()
+    assert [(w.name, w.asset_count) for w in wards] == [("Podsmead", 1), ("Abbey", 2)]
+    economy = Asset.objects.filtered(category="economy").count_per_ward()
+    assert [(w.name, w.asset_count) for w in economy] == [
+        ("Podsmead", 1),
+        ("Abbey", 0),
+    ]
+
+
+def test_only_public_assets_are_published_in_name_order():
+    AssetFactory(name="Zion chapel")
+    AssetFactory(name="Allotments", status=Asset.Status.CLOSED)
+    AssetFactory(name="Back garden", visibility=Asset.Visibility.STAFF)
+    names = [a.name for a in Asset.objects.published()]
+    assert names == ["Allotments", "Zion chapel"]
+
+
+def test_a_mapping_session_lists_with_how_many_assets_it_found():
+    session = MappingSessionFactory()
+    MappingSessionFactory(held_on=session.held_on.replace(year=2020))
+    AssetFactory.create_batch(3, mapping_session=session)
+    listed = list(MappingSession.objects.for_list())
+    assert [s.assets_found for s in listed] == [3, 0]
+    assert listed[0] == session
+    assert [a.name for a in session.assets.for_list()] == sorted(
+        a.name for a in session.assets.all()
+    )
+
+
+def test_an_imports_progress_is_read_from_the_cache_until_it_finishes(officer):
+    asset_import = services.asset_import_start(
+        file_name="halls.csv",
+        raw=b"name,category\nHall,physical\nShop,economy\n",
+        uploaded_by=officer,
+    )
+    assert asset_import.rows_checked() == 0
+    cache.set(asset_import.progress_key, 1)
+    assert AssetImport.objects.without_content().get().rows_checked() == 1
+    services.asset_import_run(asset_import=asset_import)
+    asset_import.refresh_from_db()
+    assert asset_import.is_finished and asset_import.rows_checked() == 2
+    assert list(AssetImport.objects.recent(limit=1)) == [asset_import]

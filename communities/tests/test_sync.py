@@ -112,7 +112,7 @@ def test_a_different_item_under_a_used_id_is_409_and_kept_for_an_officer(
     put(phone, device_id, "resident", resident_payload(site))
     response = put(phone, device_id, "resident", resident_payload(site, name="Bob"))
     assert response.status_code == 409
-    conflict = SyncConflict.objects.unresolved().get()
+    conflict = SyncConflict.objects.get(resolved_at__isnull=True)
     assert conflict.device_id == device_id
     assert conflict.payload["first_name"] == "Bob"
     assert conflict.user == builder

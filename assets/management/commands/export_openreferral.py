@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assets import openreferral
+from assets.models import Asset
 
 
 class Command(BaseCommand):
@@ -20,9 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, output, **options):
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
-        services = [
-            openreferral.service_for(a) for a in openreferral.services_queryset()
-        ]
+        services = [openreferral.service_for(a) for a in Asset.objects.published()]
         problems = {
             service["id"]: errors
             for service in services
