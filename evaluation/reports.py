@@ -18,7 +18,6 @@ import math
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -214,9 +213,7 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
 
     sites = []
     finance_year = financial_year_of(start)
-    finances = {
-        f.site_id: f for f in SiteFinance.objects.filter(financial_year=finance_year)
-    }
+    finances = {f.site_id: f for f in SiteFinance.objects.in_year(finance_year)}
     for site in Site.objects.order_by("name"):
         key = ("site", site.pk)
         made = sum(
@@ -240,40 +237,16 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
             "per_group": None,
         }
         if finance is not None and annual:
-            budget = (
-                finance.budget_builder_posts
-                + finance.budget_small_sparks
-                + finance.budget_other
-            )
-            spend = (
-                finance.spend_builder_posts
-                + finance.spend_small_sparks
-                + finance.spend_other
-            )
             row.update(
-                budget=_money(budget),
-                spend=_money(spend),
-                per_introduction=_cost_per(spend, made),
-                per_group=_cost_per(spend, formed),
+                budget=_money(finance.budget_total),
+                spend=_money(finance.spend_total),
+                per_introduction=_cost_per(finance.spend_total, made),
+                per_group=_cost_per(finance.spend_total, formed),
             )
         sites.append(row)
     totals = None
     if annual and finances:
-        totals = SiteFinance.objects.filter(financial_year=finance_year).aggregate(
-            **{
-                name: Sum(name)
-                for name in (
-                    "budget_builder_posts",
-                    "budget_small_sparks",
-                    "budget_other",
-                    "spend_builder_posts",
-                    "spend_small_sparks",
-                    "spend_other",
-                )
-            }
-        )
-        budget = sum(v for k, v in totals.items() if k.startswith("budget"))
-        spend = sum(v for k, v in totals.items() if k.startswith("spend"))
+        money = SiteFinance.objects.in_year(finance_year).totals()
         made = sum(
             int(_measure(current, by_code[c]).value or 0)
             for c in INTRODUCTIONS
@@ -281,12 +254,12 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         )
         formed = int(_measure(current, by_code["groups-formed"]).value or 0)
         totals = {
-            "budget": _money(budget),
-            "spend": _money(spend),
+            "budget": _money(money["budget"]),
+            "spend": _money(money["spend"]),
             "introductions": _count_shown(made),
             "groups": _count_shown(formed),
-            "per_introduction": _cost_per(spend, made),
-            "per_group": _cost_per(spend, formed),
+            "per_introduction": _cost_per(money["spend"], made),
+            "per_group": _cost_per(money["spend"], formed),
         }
 
     sparks = [f for f in numbers if f["code"] in SPARKS]
