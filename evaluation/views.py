@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import CapabilityRequiredMixin
+from core.forms import add_service_errors
 from core.roles import Capability, can
 from core.suppression import SUPPRESSION_THRESHOLD
 from grants.models import GrantReport
@@ -33,17 +34,6 @@ from .forms import (
     SurveyLinkForm,
 )
 from .models import CohesionQuestion, Indicator, Outcome, ReportRun, Story
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the
-    field is on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # The dashboard and reports --------------------------------------------------
 
@@ -164,7 +154,7 @@ class ManageMixin(CapabilityRequiredMixin):
         try:
             self.save(form)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
@@ -300,7 +290,7 @@ class SurveyCreateView(CapabilityRequiredMixin, FormView):
                 **form.answers(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "The survey is saved. You can enter another.")
         return redirect("evaluation:survey-new")
@@ -354,7 +344,7 @@ class SurveyAnswerView(FormView):
                 **form.answers(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         return render(
             self.request, "evaluation/survey_thanks.html", {"link": self.link}
@@ -535,7 +525,7 @@ class ReportRunsView(CapabilityRequiredMixin, FormView):
                 requested_by=self.request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
