@@ -48,14 +48,6 @@ class Scope:
     area: object = None
 
     @property
-    def label(self) -> str:
-        if self.site is not None:
-            return str(self.site)
-        if self.area is not None:
-            return str(self.area)
-        return "The whole programme"
-
-    @property
     def key(self) -> tuple[str, int | None]:
         if self.site is not None:
             return ("site", self.site.pk)
@@ -113,9 +105,6 @@ class Spec:
         if self.unit == "pounds":
             return Measure(Decimal("0.00"), 0)
         return Measure(None, 0)
-
-    def compute(self, scope: Scope, start, end) -> Measure:
-        return self.compute_all(start, end).get(scope.key, self.empty)
 
 
 def _count(n: int) -> Measure:
@@ -522,7 +511,8 @@ SPECS: dict[str, Spec] = {
 
 def spec_for(indicator: Indicator) -> Spec:
     """The definition and computation behind an indicator row: a fixed
-    spec by code, or one made from its cohesion question or its outcome."""
+    spec by code, or one made from its cohesion question or its outcome
+    (read them with the indicator: ``with_outcome_and_question()``)."""
     if indicator.code in SPECS:
         return SPECS[indicator.code]
     if indicator.question_id is not None:
@@ -546,11 +536,6 @@ def spec_for(indicator: Indicator) -> Spec:
             _stories_for(indicator.outcome_id),
         )
     raise KeyError(f"No definition for indicator {indicator.code!r}")
-
-
-def compute(indicator: Indicator, scope: Scope, start, end) -> Measure:
-    """One indicator's figure for one scope and month."""
-    return spec_for(indicator).compute(scope, start, end)
 
 
 def month_start(day: datetime.date) -> datetime.date:

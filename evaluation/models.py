@@ -20,6 +20,19 @@ from communities.models import Area, Group, Resident, Site
 from grants.models import Award
 
 
+class OutcomeQuerySet(models.QuerySet):
+    def with_indicators(self) -> OutcomeQuerySet:
+        """Each outcome with its indicators, in the framework's order, as
+        ``indicator_list``: two queries however many outcomes there are."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "indicators",
+                queryset=Indicator.objects.in_framework_order(),
+                to_attr="indicator_list",
+            )
+        )
+
+
 class Outcome(models.Model):
     """A change the programme works towards, such as Leeds' "individuals
     and communities are better connected"."""
@@ -28,6 +41,8 @@ class Outcome(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -40,17 +55,22 @@ class IndicatorQuerySet(models.QuerySet):
     def headline(self) -> IndicatorQuerySet:
         return self.filter(is_headline=True)
 
+    def with_outcome_and_question(self) -> IndicatorQuerySet:
+        """With what an indicator's definition is written from (its outcome
+        and its cohesion question), read in the same query."""
+        return self.select_related("outcome", "question")
+
     def in_framework_order(self) -> IndicatorQuerySet:
-        return self.select_related("outcome", "question").order_by(
+        return self.with_outcome_and_question().order_by(
             "outcome__position", "position", "pk"
         )
 
 
 class Indicator(models.Model):
     """One figure the programme reports. Its definition and how it is
-    computed come from evaluation.indicators (by ``code``), so officers may
-    rename it, move it between outcomes or make it a headline, but never
-    change what it counts."""
+    computed come from evaluation.indicators (``spec_for(indicator)``, by
+    ``code``), so officers may rename it, move it between outcomes or make
+    it a headline, but never change what it counts."""
 
     class Kind(models.TextChoices):
         RECORDS = "records", "Computed from records"
@@ -84,20 +104,6 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def spec(self):
-        from .indicators import spec_for
-
-        return spec_for(self)
-
-    @property
-    def definition(self) -> str:
-        return self.spec.definition
-
-    @property
-    def unit(self) -> str:
-        return self.spec.unit
 
 
 class SnapshotQuerySet(models.QuerySet):

@@ -101,7 +101,7 @@ def indicator_rows(
     chosen = Indicator.objects.in_framework_order()
     if headline_only:
         chosen = chosen.headline()
-    rows = [Row(indicator=i, spec=i.spec) for i in chosen]
+    rows = [Row(indicator=i, spec=indicators.spec_for(i)) for i in chosen]
     values = {
         (s.indicator_id, s.month): s
         for s in Snapshot.objects.for_scope(site=site, area=area)

@@ -104,7 +104,9 @@ def _change(spec, now: indicators.Measure, before: indicators.Measure) -> str:
 def _year_results(indicator_list, start, end) -> dict[int, indicators.Results]:
     """Each indicator over [start, end), by its definition, for every scope."""
     with indicators.planned_for_lookups():
-        return {i.pk: i.spec.compute_all(start, end) for i in indicator_list}
+        return {
+            i.pk: indicators.spec_for(i).compute_all(start, end) for i in indicator_list
+        }
 
 
 def _month_results(indicator_list, month) -> dict[int, indicators.Results]:
@@ -127,7 +129,7 @@ def _month_results(indicator_list, month) -> dict[int, indicators.Results]:
 
 
 def _measure(results, indicator, key=indicators.ALL) -> indicators.Measure:
-    return results[indicator.pk].get(key, indicator.spec.empty)
+    return results[indicator.pk].get(key, indicators.spec_for(indicator).empty)
 
 
 def _money(value) -> str:
@@ -160,7 +162,7 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
 
     numbers, outcomes = [], {}
     for indicator in indicator_list:
-        spec = indicator.spec
+        spec = indicators.spec_for(indicator)
         now, then = _measure(current, indicator), _measure(before, indicator)
         trend = trend_rows.get(indicator.pk)
         months = [
@@ -192,7 +194,7 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
     ward_rows = []
     for ward in sorted(wards, key=lambda w: w.name):
         cells = [
-            _shown(i.spec, _measure(current, i, ("area", ward.pk)))
+            _shown(indicators.spec_for(i), _measure(current, i, ("area", ward.pk)))
             for i in ward_columns
         ]
         ward_rows.append(

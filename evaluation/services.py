@@ -70,13 +70,13 @@ def snapshot_compute(
     chosen = list(
         indicator_set
         if indicator_set is not None
-        else Indicator.objects.select_related("outcome", "question")
+        else Indicator.objects.with_outcome_and_question()
     )
     with indicators.planned_for_lookups():
         scopes = _scopes()
         rows = []
         for indicator in chosen:
-            spec = indicator.spec
+            spec = indicators.spec_for(indicator)
             results = spec.compute_all(start, end)
             for scope in scopes:
                 measure = results.get(scope.key, spec.empty)

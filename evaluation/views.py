@@ -20,7 +20,7 @@ from core.roles import Capability, can
 from core.suppression import SUPPRESSION_THRESHOLD
 from grants.models import GrantReport
 
-from . import figures_cache, instruments, reads, reports, services
+from . import figures_cache, indicators, instruments, reads, reports, services
 from .forms import (
     CohesionQuestionForm,
     IndicatorForm,
@@ -123,15 +123,14 @@ class FrameworkView(CapabilityRequiredMixin, ListView):
     context_object_name = "outcomes"
 
     def get_queryset(self):
-        return Outcome.objects.all()
+        return Outcome.objects.with_indicators()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        by_outcome: dict[int, list] = {}
-        for indicator in Indicator.objects.in_framework_order():
-            by_outcome.setdefault(indicator.outcome_id, []).append(indicator)
-        for outcome in context["outcomes"]:
-            outcome.indicator_list = by_outcome.get(outcome.pk, [])
+        context["framework"] = [
+            (outcome, [(i, indicators.spec_for(i)) for i in outcome.indicator_list])
+            for outcome in context["outcomes"]
+        ]
         context["questions"] = CohesionQuestion.objects.all()
         return context
 
@@ -190,9 +189,11 @@ class IndicatorUpdateView(ManageMixin, FormView):
     heading = "Change an indicator"
 
     def get_indicator(self):
+        # Read afresh for the service: the form changes its own copy while
+        # it validates, and the service compares the new outcome with the
+        # stored one.
         return get_object_or_404(
-            Indicator.objects.select_related("outcome", "question"),
-            pk=self.kwargs["pk"],
+            Indicator.objects.with_outcome_and_question(), pk=self.kwargs["pk"]
         )
 
     def get_form_kwargs(self):
@@ -202,7 +203,7 @@ class IndicatorUpdateView(ManageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["definition"] = self.get_indicator().definition
+        context["definition"] = indicators.spec_for(self.get_indicator()).definition
         return context
 
     def save(self, form):

@@ -14,6 +14,7 @@ from communities.tests.factories import (
 )
 from core.roles import Role
 from evaluation import services
+from evaluation.indicators import spec_for
 from evaluation.models import (
     CohesionAnswer,
     CohesionQuestion,
@@ -104,7 +105,7 @@ def test_a_new_cohesion_question_gets_its_indicator():
     assert question.text == "I trust people round here"
     indicator = Indicator.objects.get(question=question)
     assert indicator.outcome == outcome
-    assert "I trust people round here" in indicator.definition
+    assert "I trust people round here" in spec_for(indicator).definition
 
 
 def test_a_cohesion_question_cannot_repeat_another():
@@ -117,7 +118,7 @@ def test_a_cohesion_question_cannot_repeat_another():
 
 def test_renaming_an_indicator_keeps_its_definition():
     indicator = Indicator.objects.get(code="conversations")
-    before = indicator.definition
+    before = spec_for(indicator).definition
     services.indicator_update(
         indicator=indicator,
         name="Doorstep conversations",
@@ -126,7 +127,7 @@ def test_renaming_an_indicator_keeps_its_definition():
     )
     indicator.refresh_from_db()
     assert indicator.name == "Doorstep conversations"
-    assert indicator.definition == before
+    assert spec_for(indicator).definition == before
 
 
 def test_a_stories_indicator_stays_with_its_outcome():

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from communities.models import Conversation
 from communities.tests.factories import (
@@ -12,6 +13,7 @@ from communities.tests.factories import (
 )
 from core.roles import Role
 from evaluation import services
+from evaluation.indicators import spec_for
 from evaluation.models import (
     CohesionQuestion,
     Indicator,
@@ -102,7 +104,7 @@ def test_the_dashboard_shows_headlines_with_definitions_pipeline_and_stories(
     client.force_login(officer)
     page = client.get("/evaluation/dashboard/").content.decode()
     assert "Conversations held" in page
-    assert Indicator.objects.get(code="conversations").definition in page
+    assert spec_for(Indicator.objects.get(code="conversations")).definition in page
     assert "<svg" in page
     assert "Waiting to be checked" in page
     assert story.title in page
@@ -270,7 +272,7 @@ def test_an_officer_renames_an_indicator_and_makes_it_a_headline(client, officer
     indicator = Indicator.objects.get(code="introductions-across-wards")
     client.force_login(officer)
     page = client.get(f"/evaluation/framework/indicators/{indicator.pk}/")
-    assert indicator.definition in page.content.decode()
+    assert spec_for(indicator).definition in page.content.decode()
     client.post(
         f"/evaluation/framework/indicators/{indicator.pk}/",
         {
@@ -283,6 +285,17 @@ def test_an_officer_renames_an_indicator_and_makes_it_a_headline(client, officer
     indicator.refresh_from_db()
     assert indicator.name == "Introductions between wards"
     assert indicator.is_headline
+
+
+def test_the_framework_lists_each_outcome_s_indicators_with_their_definitions(
+    client, officer, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    with django_assert_max_num_queries(8):
+        page = client.get("/evaluation/framework/").content.decode()
+    for indicator in Indicator.objects.with_outcome_and_question():
+        assert escape(indicator.outcome.title) in page
+        assert escape(spec_for(indicator).definition) in page
 
 
 def test_an_officer_adds_a_cohesion_question_that_residents_are_then_asked(
