@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -64,20 +63,21 @@ class Measure:
 
 # PostgreSQL's default cost of a random read (4) assumes spinning disks, so
 # it joins a month's few thousand introductions to their residents by
-# reading all 50,000 residents into a hash; at the cost for solid-state
-# storage (1.1) it looks each one up by its key, and a month of snapshots
-# takes about a third less time. Used for these computations only: the
-# pages' plans were measured as no better for it.
+# reading every resident into a hash; at the cost for solid-state storage
+# (1.1) it looks each one up by its key. Used for these computations only:
+# the pages' plans were measured as no better for it (docs/scaling.md).
 RANDOM_PAGE_COST = "1.1"
 
 
-@contextmanager
-def planned_for_lookups() -> Iterator[None]:
-    """A transaction in which PostgreSQL plans for solid-state storage."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL random_page_cost = %s", [RANDOM_PAGE_COST])
-        yield
+def plan_for_lookups() -> None:
+    """Until the caller's transaction ends, PostgreSQL plans for solid-state
+    storage. The caller opens that transaction (``SET LOCAL`` outside one
+    changes nothing), and it bounds the setting: nothing after it is
+    planned this way."""
+    if transaction.get_autocommit():
+        raise RuntimeError("Plan for lookups inside transaction.atomic().")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL random_page_cost = %s", [RANDOM_PAGE_COST])
 
 
 # A computation returns a Measure for every scope that has one, keyed

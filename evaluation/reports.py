@@ -18,6 +18,7 @@ import math
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -103,7 +104,8 @@ def _change(spec, now: indicators.Measure, before: indicators.Measure) -> str:
 
 def _year_results(indicator_list, start, end) -> dict[int, indicators.Results]:
     """Each indicator over [start, end), by its definition, for every scope."""
-    with indicators.planned_for_lookups():
+    with transaction.atomic():
+        indicators.plan_for_lookups()
         return {
             i.pk: indicators.spec_for(i).compute_all(start, end) for i in indicator_list
         }

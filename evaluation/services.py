@@ -72,7 +72,8 @@ def snapshot_compute(
         if indicator_set is not None
         else Indicator.objects.with_outcome_and_question()
     )
-    with indicators.planned_for_lookups():
+    with transaction.atomic():
+        indicators.plan_for_lookups()
         scopes = _scopes()
         rows = []
         for indicator in chosen:

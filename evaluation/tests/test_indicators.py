@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assets.models import Asset, Category
@@ -291,3 +292,22 @@ def test_every_indicator_has_a_definition_and_every_definition_a_row():
         spec = spec_for(indicator)
         assert spec.definition.endswith(".") or spec.definition.endswith(")")
         assert spec.kind == indicator.kind
+
+
+def _random_page_cost() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_plan_for_lookups_lasts_as_long_as_the_caller_s_transaction():
+    default = _random_page_cost()
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic\(\)"):
+        indicators.plan_for_lookups()
+
+    with transaction.atomic():
+        indicators.plan_for_lookups()
+        assert _random_page_cost() == indicators.RANDOM_PAGE_COST
+
+    assert _random_page_cost() == default != indicators.RANDOM_PAGE_COST
