@@ -10,8 +10,10 @@ already has snapshots is left alone.
 from __future__ import annotations
 
 import datetime
+import importlib
 import random
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,8 +21,15 @@ from communities.models import Area, Group, Site, User
 from core.dates import financial_year_of
 from grants.models import GrantReport
 
-from . import indicators, services
-from .models import CohesionQuestion, Outcome, Snapshot, Story, SurveyResponse
+from . import indicators, report_runs, services
+from .models import (
+    CohesionQuestion,
+    Outcome,
+    ReportRun,
+    Snapshot,
+    Story,
+    SurveyResponse,
+)
 
 SURVEYS_PER_WAVE = 14
 
@@ -152,10 +161,6 @@ def seed_framework() -> None:
     """Leeds' outcomes, indicators and cohesion questions, as the data
     migration seeds them (nothing is added twice), in case the tables were
     emptied since."""
-    import importlib
-
-    from django.apps import apps
-
     importlib.import_module("evaluation.migrations.0002_seed_leeds_framework").seed(
         apps, None
     )
@@ -289,10 +294,6 @@ def seed_reports() -> int:
     """Last financial year's annual review, built and published, so cabinet
     has one to read. Left alone once it exists; returns how many were
     built."""
-    from django.db import transaction
-
-    from .models import ReportRun
-
     year = financial_year_of(timezone.localdate()) - 1
     start = datetime.date(year, 4, 1)
     if ReportRun.objects.filter(
@@ -300,9 +301,11 @@ def seed_reports() -> int:
     ).exists():
         return 0
     with transaction.atomic():
-        run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=year)
+        run = report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=year)
         ReportRun.objects.filter(pk=run.pk).update(sent_at=run.requested_at)
-    run = services.report_run_build(run_id=run.pk, notify=False)
-    services.report_recommendations_save(run=run, recommendations=DEMO_RECOMMENDATIONS)
-    services.report_publish(run=run, published_by=None)
+    run = report_runs.report_run_build(run_id=run.pk, notify=False)
+    report_runs.report_recommendations_save(
+        run=run, recommendations=DEMO_RECOMMENDATIONS
+    )
+    report_runs.report_publish(run=run, published_by=None)
     return 1

@@ -27,10 +27,12 @@ from django.db.models.functions import Coalesce
 
 from assets.models import ASSET_CATEGORIES, Asset
 from communities.models import (
+    Area,
     CelebrationEvent,
     Conversation,
     Group,
     Introduction,
+    Site,
 )
 from grants.models import Application, Award
 
@@ -78,6 +80,16 @@ def plan_for_lookups() -> None:
         raise RuntimeError("Plan for lookups inside transaction.atomic().")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL random_page_cost = %s", [RANDOM_PAGE_COST])
+
+
+def every_scope() -> list[Scope]:
+    """What a month's snapshots cover: the whole programme, each site and
+    each ward."""
+    return [
+        Scope(),
+        *(Scope(site=site) for site in Site.objects.all()),
+        *(Scope(area=ward) for ward in Area.objects.wards()),
+    ]
 
 
 # A computation returns a Measure for every scope that has one, keyed

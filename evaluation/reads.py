@@ -12,11 +12,20 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from communities.models import User
+from core.roles import Role
 from core.suppression import FEWER_THAN, is_suppressed
 from grants.models import Application, Award
 
 from . import charts, indicators, instruments
-from .models import CohesionAnswer, Indicator, Snapshot, Story, SurveyResponse
+from .models import (
+    CohesionAnswer,
+    Indicator,
+    ReportRun,
+    Snapshot,
+    Story,
+    SurveyResponse,
+)
 
 TREND_MONTHS = 12
 
@@ -222,3 +231,15 @@ def survey_comparison() -> list[dict]:
                 100 * answer["agree"] / answer["n"]
             )
     return list(wards.values())
+
+
+def report_run_recipients(run: ReportRun) -> list[str]:
+    """Whoever asked for the run; for a scheduled run, every officer."""
+    if run.requested_by_id and run.requested_by.email:
+        return [run.requested_by.email]
+    return list(
+        User.objects.filter(groups__name=Role.OFFICER.label, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )

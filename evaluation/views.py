@@ -20,7 +20,16 @@ from core.roles import Capability, can
 from core.suppression import SUPPRESSION_THRESHOLD
 from grants.models import GrantReport
 
-from . import figures_cache, indicators, instruments, reads, reports, services
+from . import (
+    figures_cache,
+    indicators,
+    instruments,
+    reads,
+    report_runs,
+    reports,
+    services,
+    survey_links,
+)
 from .forms import (
     CohesionQuestionForm,
     IndicatorForm,
@@ -305,7 +314,7 @@ class SurveyLinkView(CapabilityRequiredMixin, FormView):
     form_class = SurveyLinkForm
 
     def form_valid(self, form):
-        token = services.survey_link_token(**form.cleaned_data)
+        token = survey_links.survey_link_token(**form.cleaned_data)
         link = self.request.build_absolute_uri(
             reverse("evaluation:survey-answer", args=[token])
         )
@@ -327,7 +336,7 @@ class SurveyAnswerView(FormView):
     form_class = SurveyForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.link = services.survey_link_from_token(kwargs["token"])
+        self.link = survey_links.survey_link_from_token(kwargs["token"])
         if self.link is None:
             return render(request, "evaluation/survey_link_broken.html", status=404)
         return super().dispatch(request, *args, **kwargs)
@@ -520,7 +529,7 @@ class ReportRunsView(CapabilityRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            run = services.report_run_request(
+            run = report_runs.report_run_request(
                 kind=form.cleaned_data["kind"],
                 period=form.period(),
                 requested_by=self.request.user,
@@ -624,7 +633,7 @@ class RecommendationsView(ManageMixin, FormView):
         return context
 
     def save(self, form):
-        services.report_recommendations_save(
+        report_runs.report_recommendations_save(
             run=self.run, recommendations=form.cleaned_data["recommendations"]
         )
 
@@ -635,7 +644,7 @@ class ReportPublishView(CapabilityRequiredMixin, View):
     def post(self, request, pk):
         run = get_object_or_404(ReportRun, pk=pk)
         try:
-            services.report_publish(run=run, published_by=request.user)
+            report_runs.report_publish(run=run, published_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

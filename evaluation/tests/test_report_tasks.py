@@ -22,7 +22,7 @@ from abcd.celery import app
 from communities.tests.factories import UserFactory
 from core.dates import financial_year, financial_year_of
 from core.roles import Role
-from evaluation import services, tasks
+from evaluation import report_runs, tasks
 from evaluation.models import ReportRun, Snapshot
 from evaluation.tests.factories import annual_programme
 from evaluation.tests.test_reports import pdf_text
@@ -125,7 +125,7 @@ def test_a_real_worker_builds_the_annual_review_end_to_end(mailoutbox):
     officer = UserFactory(role=Role.OFFICER, username="olive")
 
     with real_broker(), worker_in_thread():
-        run = services.report_run_request(
+        run = report_runs.report_run_request(
             kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=officer
         )
         wait_for(run, is_done)
@@ -150,20 +150,20 @@ def test_a_request_made_while_redis_is_down_is_sent_by_the_sweep_once():
     with real_broker():
         use_broker(CLOSED_PORT)
         try:
-            run = services.report_run_request(
+            run = report_runs.report_run_request(
                 kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=officer
             )
             run.refresh_from_db()
             # Stored, not lost: queued and waiting to be sent.
             assert (run.status, run.sent_at) == (ReportRun.Status.QUEUED, None)
-            assert services.report_runs_sweep() == 0
+            assert report_runs.report_runs_sweep() == 0
         finally:
             use_broker(real)
 
         with worker_in_thread():
             assert tasks.send_unsent_report_runs.apply().get() == 1
             wait_for(run, is_done)
-            assert services.report_runs_sweep() == 0
+            assert report_runs.report_runs_sweep() == 0
 
     assert run.sent_at is not None
     assert run.attempts == 1
@@ -244,7 +244,7 @@ def test_a_worker_that_dies_mid_run_leaves_the_run_to_be_redelivered_and_done_on
         worker = worker_process(log)
         try:
             with snapshots_locked() as lock:
-                run = services.report_run_request(
+                run = report_runs.report_run_request(
                     kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=officer
                 )
                 wait_for(run, lambda r: r.status == ReportRun.Status.RUNNING)

@@ -210,24 +210,6 @@ def test_a_survey_site_must_work_in_its_ward(site):
         _survey(site=site)
 
 
-def test_a_survey_link_carries_its_ward_and_wave_and_cannot_be_altered(site):
-    ward = site.areas.first()
-    token = services.survey_link_token(area=ward, wave="follow_up", site=site)
-    assert services.survey_link_from_token(token) == {
-        "area": ward,
-        "wave": "follow_up",
-        "site": site,
-    }
-    assert services.survey_link_from_token(token[:-2] + "xx") is None
-    assert services.survey_link_from_token("nonsense") is None
-
-
-def test_an_old_survey_link_stops_working(site, settings):
-    token = services.survey_link_token(area=site.areas.first(), wave="baseline")
-    settings.EVALUATION_SURVEY_LINK_DAYS = 0
-    assert services.survey_link_from_token(token) is None
-
-
 # Stories --------------------------------------------------------------------
 
 

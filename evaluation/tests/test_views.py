@@ -12,7 +12,7 @@ from communities.tests.factories import (
     WardFactory,
 )
 from core.roles import Role
-from evaluation import services
+from evaluation import services, survey_links
 from evaluation.indicators import spec_for
 from evaluation.models import (
     CohesionQuestion,
@@ -190,7 +190,7 @@ def test_a_half_answered_swemwbs_is_refused_with_a_message(client, builder):
 
 def test_a_resident_answers_through_a_link_without_an_account(client):
     ward = WardFactory(name="Podsmead")
-    token = services.survey_link_token(area=ward, wave="follow_up")
+    token = survey_links.survey_link_token(area=ward, wave="follow_up")
     url = f"/evaluation/survey/{token}/"
     page = client.get(url)
     assert page.status_code == 200
@@ -312,7 +312,7 @@ def test_an_officer_adds_a_cohesion_question_that_residents_are_then_asked(
         },
     )
     question = CohesionQuestion.objects.get(text="I trust people round here")
-    token = services.survey_link_token(area=WardFactory(), wave="baseline")
+    token = survey_links.survey_link_token(area=WardFactory(), wave="baseline")
     assert (
         "I trust people round here"
         in client.get(f"/evaluation/survey/{token}/").content.decode()

@@ -1,4 +1,4 @@
-"""Report runs in evaluation.services: asking for one, building it (and
+"""Report runs (evaluation.report_runs): asking for one, building it (and
 again), failing safely, the email, the recommendations and publishing."""
 
 import datetime
@@ -12,7 +12,7 @@ from django.utils import timezone
 from communities.tests.factories import UserFactory
 from core.dates import financial_year, financial_year_of
 from core.roles import Role
-from evaluation import reports, services, tasks
+from evaluation import emails, report_runs, reports, tasks
 from evaluation.models import ReportRun, Snapshot
 from evaluation.tests.factories import annual_programme
 
@@ -28,7 +28,7 @@ def requester():
 
 def request_annual(django_capture_on_commit_callbacks, requester, year=2025):
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.report_run_request(
+        run = report_runs.report_run_request(
             kind=ReportRun.Kind.ANNUAL, period=year, requested_by=requester
         )
     run.refresh_from_db()
@@ -74,7 +74,7 @@ def test_the_requester_is_emailed_once_when_the_run_is_done(
     assert message.subject == "Community Building annual review 2025/26: ready"
     assert f"/evaluation/reports/runs/{run.pk}/" in message.body
     assert message.alternatives[0][1] == "text/html"
-    assert not services.report_run_notify(run_id=run.pk)
+    assert not emails.report_run_notify(run_id=run.pk)
     assert len(mail.outbox) == 1
 
 
@@ -83,7 +83,7 @@ def test_a_scheduled_run_emails_every_officer(django_capture_on_commit_callbacks
     UserFactory(role=Role.OFFICER, username="o2", email="o2@example.gov.uk")
     UserFactory(role=Role.CABINET, username="c1", email="c1@example.gov.uk")
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_run_request(
+        report_runs.report_run_request(
             kind=ReportRun.Kind.MONTHLY, period=datetime.date(2026, 10, 5)
         )
 
@@ -122,25 +122,25 @@ def test_running_a_period_again_replaces_its_output(
 
 
 def test_a_run_already_being_built_is_not_asked_for_twice(requester):
-    run = services.report_run_prepare(
+    run = report_runs.report_run_prepare(
         kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=requester
     )
 
     with pytest.raises(ValidationError, match="already being built"):
-        services.report_run_request(
+        report_runs.report_run_request(
             kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=requester
         )
     assert ReportRun.objects.get().requested_at == run.requested_at
 
 
 def test_a_run_stuck_for_hours_may_be_asked_for_again(requester):
-    run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
+    run = report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
     long_ago = timezone.now() - datetime.timedelta(hours=3)
     ReportRun.objects.filter(pk=run.pk).update(
         status=ReportRun.Status.RUNNING, sent_at=long_ago, started_at=long_ago
     )
 
-    again = services.report_run_prepare(
+    again = report_runs.report_run_prepare(
         kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=requester
     )
 
@@ -152,11 +152,11 @@ def test_a_period_that_has_not_started_is_refused(requester):
     next_year = financial_year_of(timezone.localdate()) + 1
 
     with pytest.raises(ValidationError, match="has not started yet"):
-        services.report_run_request(
+        report_runs.report_run_request(
             kind=ReportRun.Kind.ANNUAL, period=next_year, requested_by=requester
         )
     with pytest.raises(ValidationError, match="annual review or a monthly"):
-        services.report_run_request(kind="weekly", period=2025)
+        report_runs.report_run_request(kind="weekly", period=2025)
     assert not ReportRun.objects.exists()
 
 
@@ -205,7 +205,7 @@ def test_recommendations_are_written_into_the_pdf(
 
     run = request_annual(django_capture_on_commit_callbacks, requester)
 
-    services.report_recommendations_save(
+    report_runs.report_recommendations_save(
         run=run, recommendations="  Agree a third year of funding\n\nOpen two sites \n"
     )
 
@@ -221,21 +221,21 @@ def test_publishing_needs_recommendations_and_a_finished_year(
 
     run = request_annual(django_capture_on_commit_callbacks, requester)
     with pytest.raises(ValidationError, match="Write the recommendations"):
-        services.report_publish(run=run, published_by=requester)
+        report_runs.report_publish(run=run, published_by=requester)
 
-    services.report_recommendations_save(run=run, recommendations="Keep going")
-    services.report_publish(run=run, published_by=requester)
+    report_runs.report_recommendations_save(run=run, recommendations="Keep going")
+    report_runs.report_publish(run=run, published_by=requester)
 
     run.refresh_from_db()
     assert run.is_published
     assert list(ReportRun.objects.published()) == [run]
     assert "Draft" not in pdf_text(run.file.read())
     with pytest.raises(ValidationError, match="already published"):
-        services.report_publish(run=run, published_by=requester)
+        report_runs.report_publish(run=run, published_by=requester)
     with pytest.raises(ValidationError, match="can no longer change"):
-        services.report_recommendations_save(run=run, recommendations="Stop")
+        report_runs.report_recommendations_save(run=run, recommendations="Stop")
     with pytest.raises(ValidationError, match="is published"):
-        services.report_run_request(kind=ReportRun.Kind.ANNUAL, period=2025)
+        report_runs.report_run_request(kind=ReportRun.Kind.ANNUAL, period=2025)
 
 
 def test_a_year_still_running_cannot_be_published(
@@ -243,19 +243,19 @@ def test_a_year_still_running_cannot_be_published(
 ):
     this_year = financial_year_of(timezone.localdate())
     run = request_annual(django_capture_on_commit_callbacks, requester, this_year)
-    services.report_recommendations_save(run=run, recommendations="Keep going")
+    report_runs.report_recommendations_save(run=run, recommendations="Keep going")
 
     with pytest.raises(ValidationError, match="has not ended yet"):
-        services.report_publish(run=run, published_by=requester)
+        report_runs.report_publish(run=run, published_by=requester)
     assert not run.figures["complete"]
 
 
 def test_a_monthly_report_is_not_published(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.report_run_request(
+        run = report_runs.report_run_request(
             kind=ReportRun.Kind.MONTHLY, period=datetime.date(2026, 9, 1)
         )
     run.refresh_from_db()
 
     with pytest.raises(ValidationError, match="Only an annual review"):
-        services.report_publish(run=run, published_by=None)
+        report_runs.report_publish(run=run, published_by=None)
