@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from communities.models import Area, Group, Resident, Site
+from core.roles import Capability, can
 from grants.models import Award
 
 
@@ -467,6 +468,26 @@ class Story(models.Model):
 
 
 class ReportRunQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReportRunQuerySet:
+        """The runs a user may open: whoever runs reports sees every run
+        (queued, running, failed, drafts); whoever only reads them, the
+        annual reviews published for cabinet; anyone else, none. Pages and
+        services read runs through this, so a run someone may not open is
+        simply not found."""
+        if can(user, Capability.RUN_REPORTS):
+            return self
+        if can(user, Capability.READ_REPORTS):
+            return self.published()
+        return self.none()
+
+    def built(self) -> ReportRunQuerySet:
+        """Runs whose report is there to read."""
+        return self.filter(status=ReportRun.Status.DONE)
+
+    def with_people(self) -> ReportRunQuerySet:
+        """With who asked for each run and who published it."""
+        return self.select_related("requested_by", "published_by")
+
     def published(self) -> ReportRunQuerySet:
         """Annual reviews published for cabinet."""
         return self.filter(

@@ -260,11 +260,23 @@ def report_run_fail(*, run_id: int, error: str) -> None:
     transaction.on_commit(lambda: emails.report_run_notify(run_id=run.pk))
 
 
+def _lock_for(user, run: ReportRun) -> ReportRun:
+    """The run, locked, read as the user may see it (every run when no
+    person acts: the demo, a command)."""
+    runs = ReportRun.objects if user is None else ReportRun.objects.visible_to(user)
+    locked = runs.select_for_update().filter(pk=run.pk).first()
+    if locked is None:
+        raise ValidationError("There is no such report run.")
+    return locked
+
+
 @transaction.atomic
-def report_recommendations_save(*, run: ReportRun, recommendations: str) -> ReportRun:
+def report_recommendations_save(
+    *, run: ReportRun, recommendations: str, written_by=None
+) -> ReportRun:
     """Officers write the recommendations before publishing; the PDF is
     drawn again with them."""
-    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    run = _lock_for(written_by, run)
     if run.kind != ReportRun.Kind.ANNUAL or run.status != ReportRun.Status.DONE:
         raise ValidationError(
             "Recommendations can only be written for an annual review that is built."
@@ -289,7 +301,7 @@ def report_recommendations_save(*, run: ReportRun, recommendations: str) -> Repo
 def report_publish(*, run: ReportRun, published_by) -> ReportRun:
     """Publish an annual review for cabinet: only a finished year's review,
     built, with recommendations written."""
-    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    run = _lock_for(published_by, run)
     if run.kind != ReportRun.Kind.ANNUAL:
         raise ValidationError("Only an annual review is published for cabinet.")
     if run.status != ReportRun.Status.DONE:

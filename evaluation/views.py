@@ -117,7 +117,7 @@ class ReportsView(CapabilityRequiredMixin, TemplateView):
             months=[p.month for p in rows[0].points] if rows else [],
             stories=Story.objects.selected().prefetch_related("outcomes")[:12],
             threshold=SUPPRESSION_THRESHOLD,
-            reviews=ReportRun.objects.published().order_by("-period_start"),
+            reviews=ReportRun.objects.visible_to(self.request.user).published(),
             can_run_reports=can(self.request.user, Capability.RUN_REPORTS),
         )
         return context
@@ -524,7 +524,9 @@ class ReportRunsView(CapabilityRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["runs"] = ReportRun.objects.select_related("requested_by")[:100]
+        context["runs"] = ReportRun.objects.visible_to(self.request.user).with_people()[
+            :100
+        ]
         return context
 
     def form_valid(self, form):
@@ -551,7 +553,9 @@ class ReportRunDetailView(CapabilityRequiredMixin, DetailView):
     required_capability = Capability.RUN_REPORTS
     template_name = "evaluation/report_run.html"
     context_object_name = "run"
-    queryset = ReportRun.objects.select_related("requested_by", "published_by")
+
+    def get_queryset(self):
+        return ReportRun.objects.visible_to(self.request.user).with_people()
 
 
 class ReportRunStatusView(CapabilityRequiredMixin, View):
@@ -560,7 +564,7 @@ class ReportRunStatusView(CapabilityRequiredMixin, View):
     required_capability = Capability.RUN_REPORTS
 
     def get(self, request, pk):
-        run = get_object_or_404(ReportRun, pk=pk)
+        run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
         return JsonResponse(
             {
                 "status": run.status,
@@ -574,18 +578,15 @@ class ReportRunStatusView(CapabilityRequiredMixin, View):
 
 
 class ReportVisibleMixin(CapabilityRequiredMixin):
-    """Officers see every built report; cabinet only published reviews."""
+    """A built report the reader may open (ReportRun.objects.visible_to)."""
 
     required_capability = Capability.READ_REPORTS
 
     def get_run(self) -> ReportRun:
-        runs = ReportRun.objects.filter(status=ReportRun.Status.DONE)
-        if not can(self.request.user, Capability.RUN_REPORTS):
-            runs = runs.published()
-        run = runs.filter(pk=self.kwargs["pk"]).first()
-        if run is None:
-            raise Http404("No such report")
-        return run
+        return get_object_or_404(
+            ReportRun.objects.visible_to(self.request.user).built(),
+            pk=self.kwargs["pk"],
+        )
 
 
 class ReportView(ReportVisibleMixin, TemplateView):
@@ -619,7 +620,9 @@ class RecommendationsView(ManageMixin, FormView):
     @cached_property
     def run(self):
         # After the role check in dispatch(), as for stories.
-        return get_object_or_404(ReportRun, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            ReportRun.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def get_initial(self):
         return {"recommendations": self.run.recommendations}
@@ -634,7 +637,9 @@ class RecommendationsView(ManageMixin, FormView):
 
     def save(self, form):
         report_runs.report_recommendations_save(
-            run=self.run, recommendations=form.cleaned_data["recommendations"]
+            run=self.run,
+            recommendations=form.cleaned_data["recommendations"],
+            written_by=self.request.user,
         )
 
 
@@ -642,7 +647,7 @@ class ReportPublishView(CapabilityRequiredMixin, View):
     required_capability = Capability.RUN_REPORTS
 
     def post(self, request, pk):
-        run = get_object_or_404(ReportRun, pk=pk)
+        run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
         try:
             report_runs.report_publish(run=run, published_by=request.user)
         except ValidationError as error:

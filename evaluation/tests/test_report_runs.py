@@ -52,7 +52,7 @@ def test_a_requested_run_is_sent_once_it_commits_and_built(
     assert run.figures["numbers"]
     # Every month of the year was worked out again from the records.
     assert (
-        Snapshot.objects.programme()
+        Snapshot.objects.for_scope()
         .filter(
             month__gte=datetime.date(2025, 4, 1), month__lte=datetime.date(2026, 3, 1)
         )
@@ -259,3 +259,36 @@ def test_a_monthly_report_is_not_published(django_capture_on_commit_callbacks):
 
     with pytest.raises(ValidationError, match="Only an annual review"):
         report_runs.report_publish(run=run, published_by=None)
+
+
+def test_whoever_runs_reports_sees_every_run_cabinet_only_published_reviews(
+    django_capture_on_commit_callbacks, requester, cabinet_member, builder
+):
+    published = request_annual(django_capture_on_commit_callbacks, requester, 2024)
+    report_runs.report_recommendations_save(run=published, recommendations="Go on")
+    report_runs.report_publish(run=published, published_by=requester)
+    draft = request_annual(django_capture_on_commit_callbacks, requester, 2025)
+    queued = report_runs.report_run_prepare(
+        kind=ReportRun.Kind.MONTHLY, period=datetime.date(2026, 1, 1)
+    )
+
+    assert set(ReportRun.objects.visible_to(requester)) == {published, draft, queued}
+    assert set(ReportRun.objects.visible_to(requester).built()) == {published, draft}
+    assert list(ReportRun.objects.visible_to(cabinet_member)) == [published]
+    assert not ReportRun.objects.visible_to(builder).exists()
+
+
+def test_a_run_someone_may_not_open_cannot_be_changed_or_published_by_them(
+    django_capture_on_commit_callbacks, requester, cabinet_member
+):
+    run = request_annual(django_capture_on_commit_callbacks, requester)
+
+    with pytest.raises(ValidationError, match="no such report run"):
+        report_runs.report_recommendations_save(
+            run=run, recommendations="Stop", written_by=cabinet_member
+        )
+    with pytest.raises(ValidationError, match="no such report run"):
+        report_runs.report_publish(run=run, published_by=cabinet_member)
+
+    run.refresh_from_db()
+    assert (run.recommendations, run.published_at) == ("", None)
