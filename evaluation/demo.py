@@ -17,11 +17,11 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from communities.models import Area, Group, Site, User
+from communities.models import Group, Site, User
 from core.dates import financial_year_of
 from grants.models import GrantReport
 
-from . import indicators, report_runs, services
+from . import indicators, reads, report_runs, services
 from .models import (
     CohesionQuestion,
     Outcome,
@@ -170,12 +170,6 @@ def _rng() -> random.Random:
     return random.Random(20261123)
 
 
-def _survey_wards() -> list[Area]:
-    return list(
-        Area.objects.wards().filter(sites__isnull=False).distinct().order_by("name")
-    )
-
-
 @transaction.atomic
 def seed_surveys() -> int:
     """Baseline surveys eleven months ago and follow-ups last month in each
@@ -185,7 +179,7 @@ def seed_surveys() -> int:
     officer = User.objects.filter(username="officer").first()
     made = 0
     rng = _rng()
-    for ward in _survey_wards():
+    for ward in reads.programme_wards():
         if SurveyResponse.objects.filter(area=ward).exists():
             continue
         site = Site.objects.filter(areas=ward).order_by("pk").first()
@@ -234,7 +228,7 @@ def seed_stories() -> int:
     chosen for reports."""
     officer = User.objects.filter(username="officer").first()
     outcomes = {o.code: o for o in Outcome.objects.all()}
-    wards = _survey_wards()
+    wards = list(reads.programme_wards())
     today = timezone.localdate()
     made = 0
     for index, (title, text, told_by, teller, codes, anonymous) in enumerate(STORIES):

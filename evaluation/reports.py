@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from communities.models import Area, Site, SiteFinance
+from communities.models import Site, SiteFinance
 from core.dates import financial_year, financial_year_of
 from core.suppression import FEWER_THAN, SUPPRESSION_THRESHOLD, is_suppressed
 
@@ -114,7 +114,7 @@ def _year_results(indicator_list, start, end) -> dict[int, indicators.Results]:
 def _month_results(indicator_list, month) -> dict[int, indicators.Results]:
     """A month's figures as its snapshots hold them."""
     results: dict[int, indicators.Results] = {i.pk: {} for i in indicator_list}
-    for snapshot in Snapshot.objects.filter(month=month).only(
+    for snapshot in Snapshot.objects.in_month(month).only(
         "indicator_id", "site_id", "area_id", "value", "base"
     ):
         if snapshot.site_id:
@@ -191,10 +191,10 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         numbers.append(figure)
         outcomes.setdefault(indicator.outcome_id, []).append(figure)
 
-    wards = list(Area.objects.wards().filter(sites__isnull=False).distinct())
+    wards = list(reads.programme_wards())
     ward_columns = [by_code[c] for c in WARD_COLUMNS if c in by_code]
     ward_rows = []
-    for ward in sorted(wards, key=lambda w: w.name):
+    for ward in wards:
         cells = [
             _shown(indicators.spec_for(i), _measure(current, i, ("area", ward.pk)))
             for i in ward_columns
@@ -218,7 +218,7 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
     sites = []
     finance_year = financial_year_of(start)
     finances = {f.site_id: f for f in SiteFinance.objects.in_year(finance_year)}
-    for site in Site.objects.order_by("name"):
+    for site in Site.objects.all():
         key = ("site", site.pk)
         made = sum(
             int(_measure(current, by_code[c], key).value or 0)
@@ -276,8 +276,8 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
             "outcomes": [o.title for o in story.outcomes.all()],
         }
         for story in Story.objects.selected()
-        .filter(told_on__gte=start, told_on__lte=end)
-        .prefetch_related("outcomes")
+        .told_between(start, end)
+        .with_outcomes()
         .order_by("told_on", "pk")[:12]
     ]
     outcome_list = [

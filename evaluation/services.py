@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from communities.models import Area, Consent, Site
+from communities.models import Area, Consent, Resident, Site
 
 from . import indicators, instruments
 from .models import (
@@ -307,9 +307,9 @@ def story_record(
     if (
         resident is not None
         and not is_anonymous
-        and not resident.consents.filter(
-            purpose=Consent.Purpose.STORY, withdrawn_at__isnull=True
-        ).exists()
+        and not Resident.objects.filter(pk=resident.pk)
+        .consented(Consent.Purpose.STORY)
+        .exists()
     ):
         errors["is_anonymous"] = (
             f"{resident.first_name} has not agreed to be named in stories: "

@@ -42,7 +42,14 @@ from .forms import (
     SurveyForm,
     SurveyLinkForm,
 )
-from .models import CohesionQuestion, Indicator, Outcome, ReportRun, Story
+from .models import (
+    CohesionQuestion,
+    Indicator,
+    Outcome,
+    ReportRun,
+    Snapshot,
+    Story,
+)
 
 # The dashboard and reports --------------------------------------------------
 
@@ -81,7 +88,7 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         site, area = self.scope["site"], self.scope["area"]
-        computed_at = reads.last_computed(**self.scope)
+        computed_at = Snapshot.objects.for_scope(**self.scope).last_computed()
         context.update(
             form=self.form,
             scope=self.scope,
@@ -94,7 +101,7 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
             ),
             figures_timeout=figures_cache.TIMEOUT,
             pipeline=reads.grants_pipeline(**self.scope),
-            stories=reads.recent_stories(**self.scope),
+            stories=Story.objects.in_scope(**self.scope).recent(5),
             computed_at=computed_at,
         )
         return context
@@ -115,7 +122,7 @@ class ReportsView(CapabilityRequiredMixin, TemplateView):
         context.update(
             rows=rows,
             months=[p.month for p in rows[0].points] if rows else [],
-            stories=Story.objects.selected().prefetch_related("outcomes")[:12],
+            stories=Story.objects.selected().recent(12),
             threshold=SUPPRESSION_THRESHOLD,
             reviews=ReportRun.objects.visible_to(self.request.user).published(),
             can_run_reports=can(self.request.user, Capability.RUN_REPORTS),
@@ -234,7 +241,7 @@ class QuestionUpdateView(ManageMixin, FormView):
 
     def get_question(self):
         return get_object_or_404(
-            CohesionQuestion.objects.select_related("indicator__outcome"),
+            CohesionQuestion.objects.with_indicator(),
             pk=self.kwargs["pk"],
         )
 
@@ -371,13 +378,11 @@ class StoryListView(CapabilityRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Story.objects.prefetch_related("outcomes").select_related("area")
+        return Story.objects.for_list()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["reports_waiting"] = (
-            GrantReport.objects.shareable().filter(award__story__isnull=True).count()
-        )
+        context["reports_waiting"] = reads.grant_reports_to_tell().count()
         return context
 
 
@@ -387,9 +392,7 @@ class StoryDetailView(CapabilityRequiredMixin, DetailView):
     context_object_name = "story"
 
     def get_queryset(self):
-        return Story.objects.prefetch_related("outcomes").select_related(
-            "area", "site", "resident", "group", "award__application"
-        )
+        return Story.objects.with_details()
 
 
 class StoryFormMixin(ManageMixin):
@@ -474,11 +477,7 @@ class GrantReportsView(CapabilityRequiredMixin, ListView):
     context_object_name = "reports"
 
     def get_queryset(self):
-        return (
-            GrantReport.objects.shareable()
-            .filter(award__story__isnull=True)
-            .select_related("award__application__area", "award__application__fund")
-        )
+        return reads.grant_reports_to_tell()
 
 
 class StoryFromReportView(ManageMixin, FormView):
@@ -490,10 +489,7 @@ class StoryFromReportView(ManageMixin, FormView):
     @cached_property
     def report(self):
         # After the role check, as for stories.
-        return get_object_or_404(
-            GrantReport.objects.shareable().select_related("award__application"),
-            pk=self.kwargs["pk"],
-        )
+        return get_object_or_404(GrantReport.objects.shareable(), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.report, **kwargs)

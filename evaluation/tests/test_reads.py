@@ -90,10 +90,14 @@ def test_the_dashboard_says_when_each_scopes_figures_were_last_worked_out():
                 computed_at=now - datetime.timedelta(hours=hours),
                 **scope,
             )
-    assert reads.last_computed() == now - datetime.timedelta(hours=1)
-    assert reads.last_computed(site=site) == now - datetime.timedelta(hours=2)
-    assert reads.last_computed(area=ward) == now - datetime.timedelta(hours=3)
-    assert reads.last_computed(site=SiteFactory()) is None
+
+    def last_computed(**scope):
+        return Snapshot.objects.for_scope(**scope).last_computed()
+
+    assert last_computed() == now - datetime.timedelta(hours=1)
+    assert last_computed(site=site) == now - datetime.timedelta(hours=2)
+    assert last_computed(area=ward) == now - datetime.timedelta(hours=3)
+    assert last_computed(site=SiteFactory()) is None
 
 
 @pytest.mark.parametrize("scope", ["city", "site", "ward"])

@@ -275,7 +275,7 @@ def test_a_worker_that_dies_mid_run_leaves_the_run_to_be_redelivered_and_done_on
     # One row per indicator, month and scope: the killed attempt left no
     # half-written month behind.
     assert (
-        Snapshot.objects.programme()
+        Snapshot.objects.for_scope()
         .filter(indicator__code="conversations", month=datetime.date(2025, 5, 1))
         .get()
         .value

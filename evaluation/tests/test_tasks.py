@@ -27,7 +27,7 @@ def test_the_nightly_task_computes_this_month_and_last_month_and_can_run_twice()
     this_month = indicators.month_start(timezone.localdate())
     assert Snapshot.objects.count() == 2 * per_month
     assert (
-        Snapshot.objects.programme()
+        Snapshot.objects.for_scope()
         .get(indicator__code="conversations", month=this_month)
         .value
         == 1
@@ -74,7 +74,7 @@ def test_a_real_worker_computes_the_snapshots_through_redis():
     assert stored == Indicator.objects.count() * 3
     this_month = indicators.month_start(timezone.localdate())
     assert (
-        Snapshot.objects.programme()
+        Snapshot.objects.for_scope()
         .get(indicator__code="conversations", month=this_month)
         .value
         == 1
