@@ -12,7 +12,7 @@ from django.utils import timezone
 from communities.tests.factories import UserFactory
 from core.dates import financial_year, financial_year_of
 from core.roles import Role
-from evaluation import emails, report_runs, reports, tasks
+from evaluation import emails, reads, report_runs, reports, tasks
 from evaluation.models import ReportRun, Snapshot
 from evaluation.tests.factories import annual_programme
 
@@ -90,6 +90,27 @@ def test_a_scheduled_run_emails_every_officer(django_capture_on_commit_callbacks
     to = mail.outbox[0].to
     assert {"o1@example.gov.uk", "o2@example.gov.uk"} <= set(to)
     assert "c1@example.gov.uk" not in to
+
+
+def test_a_scheduled_run_emails_whoever_runs_reports_once_each(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    officer = UserFactory(role=Role.OFFICER, username="o1")
+    officer.groups.add(*UserFactory(role=Role.CABINET, username="c1").groups.all())
+    UserFactory(role=Role.OFFICER, username="gone", is_active=False)
+    UserFactory(role=Role.OFFICER, username="no-email", email="")
+    UserFactory(role=Role.BUILDER, username="b1")
+    UserFactory(username="admin", is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = report_runs.report_run_request(
+            kind=ReportRun.Kind.MONTHLY, period=datetime.date(2026, 10, 5)
+        )
+    run.refresh_from_db()
+
+    # A superuser holds the officer's role (core.roles).
+    assert mail.outbox[0].to == ["admin@example.gov.uk", "o1@example.gov.uk"]
+    with django_assert_max_num_queries(1):
+        reads.report_run_recipients(run)
 
 
 def test_a_second_delivery_of_a_done_run_does_nothing(
