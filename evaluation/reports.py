@@ -462,6 +462,11 @@ def context_for(run: ReportRun) -> dict:
 def render_pdf(run: ReportRun) -> bytes:
     """The report as a tagged PDF (PDF/UA-1): headings, tables and the
     reading order survive for screen readers."""
+    # The one import in evaluation made inside a function, and no cycle
+    # needs it: WeasyPrint (with Pango beneath it) is the largest thing the
+    # app could load, and only a worker building a report or an officer
+    # saving recommendations draws a PDF. Every web worker and command would
+    # pay for it at start otherwise (docs/scaling.md).
     import weasyprint
 
     html = render_to_string("evaluation/report/pdf.html", context_for(run))

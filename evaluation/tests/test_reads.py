@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from communities.tests.factories import SiteFactory, WardFactory
@@ -104,8 +105,6 @@ def test_the_dashboard_says_when_each_scopes_figures_were_last_worked_out():
 def test_the_newest_snapshot_is_read_from_the_index_without_sorting(scope):
     """With sorting made as costly as PostgreSQL allows, the plan for the
     newest snapshot of a scope still has no sort: the index is in order."""
-    from django.db import connection, transaction
-
     kwargs = {
         "city": {},
         "site": {"site": SiteFactory()},

@@ -15,6 +15,7 @@ from core.roles import Role
 from evaluation import emails, reads, report_runs, reports, tasks
 from evaluation.models import ReportRun, Snapshot
 from evaluation.tests.factories import annual_programme
+from evaluation.tests.test_reports import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -222,8 +223,6 @@ def test_a_failed_build_is_retried_then_marked_failed_keeping_the_old_report(
 def test_recommendations_are_written_into_the_pdf(
     django_capture_on_commit_callbacks, requester
 ):
-    from evaluation.tests.test_reports import pdf_text
-
     run = request_annual(django_capture_on_commit_callbacks, requester)
 
     report_runs.report_recommendations_save(
@@ -238,8 +237,6 @@ def test_recommendations_are_written_into_the_pdf(
 def test_publishing_needs_recommendations_and_a_finished_year(
     django_capture_on_commit_callbacks, requester
 ):
-    from evaluation.tests.test_reports import pdf_text
-
     run = request_annual(django_capture_on_commit_callbacks, requester)
     with pytest.raises(ValidationError, match="Write the recommendations"):
         report_runs.report_publish(run=run, published_by=requester)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -95,8 +96,6 @@ def use_broker(url: str) -> None:
 
 @contextmanager
 def worker_in_thread():
-    from celery.contrib.testing.worker import start_worker
-
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
         yield
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from abcd.celery import app
@@ -53,8 +54,6 @@ def test_the_snapshots_are_scheduled_nightly():
 def test_a_real_worker_computes_the_snapshots_through_redis():
     """The nightly path as it runs in production: beat's message goes
     through Redis to a worker, which writes the snapshots."""
-    from celery.contrib.testing.worker import start_worker
-
     builder = UserFactory(role=Role.BUILDER)
     site = SiteFactory(areas=[WardFactory()], builders=[builder])
     Conversation.objects.create(

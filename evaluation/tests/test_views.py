@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -71,9 +73,6 @@ def _programme(size: int):
 
 
 def _dashboard_queries(client, query="") -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/evaluation/dashboard/" + query).status_code == 200
     return len(captured)

@@ -14,9 +14,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from assets import city as assets_city
 from assets import demo as assets_demo
+from communities import city as communities_city
 from communities import demo as communities_demo
+from evaluation import city as evaluation_city
 from evaluation import demo as evaluation_demo
+from grants import city as grants_city
 from grants import demo as grants_demo
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
@@ -56,17 +60,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.seed_demo()
         if options["scale"] == "city":
-            from communities import city
-
             started = time.monotonic()
             self.stdout.write("City scale (synthetic, for the benchmark):")
-            city.seed_city(password=demo_password()[0], stdout=self.stdout)
-            from assets.city import seed_city_assets
-            from evaluation import city as evaluation_city
-            from grants.city import seed_city_grants
-
-            self.stdout.write(f"{seed_city_assets()} assets.")
-            self.stdout.write(f"{seed_city_grants()} small sparks applications.")
+            communities_city.seed_city(password=demo_password()[0], stdout=self.stdout)
+            self.stdout.write(f"{assets_city.seed_city_assets()} assets.")
+            self.stdout.write(
+                f"{grants_city.seed_city_grants()} small sparks applications."
+            )
             surveys = evaluation_city.seed_city_surveys()
             stories = evaluation_city.seed_city_stories()
             self.stdout.write(f"{surveys} survey responses, {stories} stories.")
