@@ -198,7 +198,7 @@ def test_a_failed_build_is_retried_then_marked_failed_keeping_the_old_report(
     monkeypatch.setattr(reports, "render_pdf", broken)
 
     # The first failures are retried later, with a growing wait.
-    with pytest.raises(Retry):
+    with pytest.raises(Retry, match="The PDF could not be drawn"):
         tasks.build_report.apply(args=[run.pk])
     run.refresh_from_db()
     assert run.status == ReportRun.Status.RUNNING
@@ -206,7 +206,7 @@ def test_a_failed_build_is_retried_then_marked_failed_keeping_the_old_report(
 
     # The last one marks the run failed.
     with (
-        pytest.raises(RuntimeError),
+        pytest.raises(RuntimeError, match="The PDF could not be drawn"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         tasks.build_report.apply(args=[run.pk], retries=tasks.REPORT_RETRIES)

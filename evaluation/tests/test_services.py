@@ -187,14 +187,14 @@ def test_an_empty_survey_is_refused():
 
 
 def test_an_ons_answer_out_of_range_changes_nothing():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Choose a number from 0 to 10"):
         _survey(ons4={"anxiety": 11})
     assert not SurveyResponse.objects.exists()
 
 
 def test_a_bad_cohesion_answer_changes_nothing():
     question = CohesionQuestion.objects.first()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Choose how much you agree"):
         _survey(cohesion={question.pk: 9})
     assert not SurveyResponse.objects.exists()
     assert not CohesionAnswer.objects.exists()
@@ -240,7 +240,9 @@ def test_a_story_names_a_resident_only_with_their_consent():
 
 
 def test_a_story_needs_an_outcome():
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(
+        ValidationError, match="Choose at least one outcome the story speaks to"
+    ) as error:
         _story(outcomes=[])
     assert "outcomes" in error.value.error_dict
 
