@@ -563,8 +563,11 @@ class ReportRunQuerySet(models.QuerySet):
         )
 
     def unsent(self) -> ReportRunQuerySet:
-        """Requested runs whose message never reached the broker."""
-        return self.filter(status=ReportRun.Status.QUEUED, sent_at__isnull=True)
+        """Requested runs whose message never reached the broker, the
+        longest waiting first."""
+        return self.filter(
+            status=ReportRun.Status.QUEUED, sent_at__isnull=True
+        ).order_by("requested_at")
 
 
 def report_upload_to(run: ReportRun, filename: str) -> str:

@@ -4,12 +4,13 @@ is atomic where it happens, and bad input raises ValidationError with a
 plain-English message and changes nothing.
 
 A run reaches a worker as a Celery message for the task named BUILD_REPORT
-(evaluation.tasks.build_report), sent by that name rather than through the
-task itself: evaluation.tasks calls these services, so importing it here
-would close an import cycle (scripts/import_cycles.py), as the schedules in
-abcd/celery.py name their tasks too. Every process registers the task when
-the app is ready (EvaluationConfig.ready), so where tasks run eagerly (the
-tests) the message runs at once.
+(evaluation.tasks.build_report, which is declared with this name). It is
+sent by the name, as abcd/celery.py's schedules send theirs, rather than
+through the task object: evaluation.tasks calls these services, so
+importing it here would close an import cycle (scripts/import_cycles.py).
+Every process registers the task when the app is ready
+(EvaluationConfig.ready), so where tasks run eagerly (the tests) the
+message runs at once.
 """
 
 from __future__ import annotations
@@ -155,9 +156,7 @@ def report_runs_sweep() -> int:
     """Send every run whose message never reached the broker. Returns how
     many were sent."""
     sent = 0
-    for run_id in (
-        ReportRun.objects.unsent().order_by("requested_at").values_list("pk", flat=True)
-    ):
+    for run_id in ReportRun.objects.unsent().values_list("pk", flat=True):
         sent += report_run_send(run_id=run_id)
     return sent
 
@@ -221,25 +220,23 @@ def report_run_build(*, run_id: int, notify: bool = True) -> ReportRun | None:
         locked = ReportRun.objects.select_for_update().get(pk=run.pk)
         if locked.status == ReportRun.Status.DONE:
             return locked
-        old_name = locked.file.name
         locked.figures = figures
-        locked.file.save(locked.file_name, ContentFile(pdf), save=False)
+        _store_pdf(locked, pdf)
         locked.status = ReportRun.Status.DONE
         locked.progress = 100
         locked.step = "Done"
         locked.finished_at = timezone.now()
         locked.save()
-        if old_name and old_name != locked.file.name:
-            storage = locked.file.storage
-            transaction.on_commit(lambda: storage.delete(old_name))
         if notify:
             transaction.on_commit(lambda: emails.report_run_notify(run_id=locked.pk))
     return locked
 
 
-def _write_pdf(run: ReportRun) -> None:
+def _store_pdf(run: ReportRun, pdf: bytes) -> None:
+    """Put the run's new PDF in place; the old file goes only once the
+    run's row, pointing at the new one, is committed."""
     old_name = run.file.name
-    run.file.save(run.file_name, ContentFile(reports.render_pdf(run)), save=False)
+    run.file.save(run.file_name, ContentFile(pdf), save=False)
     if old_name and old_name != run.file.name:
         storage = run.file.storage
         transaction.on_commit(lambda: storage.delete(old_name))
@@ -291,7 +288,7 @@ def report_recommendations_save(
             {"recommendations": "Keep the recommendations under 10,000 characters."}
         )
     run.recommendations = text
-    _write_pdf(run)
+    _store_pdf(run, reports.render_pdf(run))
     run.full_clean()
     run.save(update_fields=["recommendations", "file"])
     return run
@@ -317,7 +314,7 @@ def report_publish(*, run: ReportRun, published_by) -> ReportRun:
     run.published_at = timezone.now()
     run.published_by = published_by
     # Drawn again so the PDF no longer says "draft".
-    _write_pdf(run)
+    _store_pdf(run, reports.render_pdf(run))
     run.full_clean()
     run.save(update_fields=["published_at", "published_by", "file"])
     return run

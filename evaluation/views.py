@@ -1,3 +1,7 @@
+"""Evaluation's pages. Thin: each reads through the models' QuerySet
+methods (and evaluation.reads for what the pages show), writes through a
+service, and shows a service's refusal on its form (add_service_errors)."""
+
 from __future__ import annotations
 
 from django.conf import settings
