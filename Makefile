@@ -82,9 +82,10 @@ pango: ## Install Pango for WeasyPrint (the reports' PDFs) if it is missing
 	  fi; \
 	fi
 
-lint: venv ## ruff: lint and format check
+lint: venv ## ruff (lint and format check) and the import-cycle check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/import_cycles.py
 
 check: venv database ## Django's system checks and the migrations check
 	$(PY) manage.py check --fail-level WARNING

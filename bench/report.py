@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bench.inprocess import officer_client  # sets Django up
 from core.dates import financial_year_label, financial_year_of
-from evaluation import services
+from evaluation import report_runs
 from evaluation.models import ReportRun
 
 
@@ -35,9 +35,9 @@ def main():
     year = the_year()
     started = time.perf_counter()
     with transaction.atomic():
-        run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=year)
+        run = report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=year)
         ReportRun.objects.filter(pk=run.pk).update(sent_at=run.requested_at)
-    run = services.report_run_build(run_id=run.pk, notify=False)
+    run = report_runs.report_run_build(run_id=run.pk, notify=False)
     built = time.perf_counter() - started
     if run.status != ReportRun.Status.DONE:
         raise SystemExit(f"the annual review for {year} was not built: {run.error}")

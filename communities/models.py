@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
@@ -255,9 +257,29 @@ class Site(models.Model):
         return self.areas.filter(pk=area.pk).exists()
 
 
+class SiteFinanceQuerySet(models.QuerySet):
+    def in_year(self, financial_year: int) -> SiteFinanceQuerySet:
+        return self.filter(financial_year=financial_year)
+
+    def totals(self) -> dict[str, Decimal]:
+        """The budget and the spend of these rows together: what each row's
+        ``budget_total`` and ``spend_total`` add up to."""
+
+        def added(lines):
+            total = sum((F(line) for line in lines[1:]), F(lines[0]))
+            return Coalesce(Sum(total), Decimal(0), output_field=models.DecimalField())
+
+        return self.aggregate(
+            budget=added(SiteFinance.BUDGET_LINES), spend=added(SiteFinance.SPEND_LINES)
+        )
+
+
 class SiteFinance(models.Model):
     """A site's budget and spend in one financial year (1 April to 31 March),
     by line, so that reports can show cost per introduction and per group."""
+
+    BUDGET_LINES = ("budget_builder_posts", "budget_small_sparks", "budget_other")
+    SPEND_LINES = ("spend_builder_posts", "spend_small_sparks", "spend_other")
 
     # Not indexed alone: the first column of an index in Meta below.
     site = models.ForeignKey(
@@ -278,6 +300,8 @@ class SiteFinance(models.Model):
     )
     spend_small_sparks = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     spend_other = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+
+    objects = SiteFinanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["site", "financial_year"]
@@ -302,12 +326,12 @@ class SiteFinance(models.Model):
         return f"{self.site} {financial_year_label(self.financial_year)}"
 
     @property
-    def budget_total(self):
-        return self.budget_builder_posts + self.budget_small_sparks + self.budget_other
+    def budget_total(self) -> Decimal:
+        return sum((getattr(self, line) for line in self.BUDGET_LINES), Decimal(0))
 
     @property
-    def spend_total(self):
-        return self.spend_builder_posts + self.spend_small_sparks + self.spend_other
+    def spend_total(self) -> Decimal:
+        return sum((getattr(self, line) for line in self.SPEND_LINES), Decimal(0))
 
 
 class TagQuerySet(models.QuerySet):

@@ -17,9 +17,9 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from communities.models import Area, Group, Site, User
+from communities.models import Group, Site, User
 from core.dates import financial_year_of
-from evaluation import indicators, services
+from evaluation import indicators, reads, report_runs, services
 from evaluation.models import (
     CohesionQuestion,
     Outcome,
@@ -160,7 +160,6 @@ def seed_framework() -> None:
     """Leeds' outcomes, indicators and cohesion questions, as the data
     migration seeds them (nothing is added twice), in case the tables were
     emptied since."""
-
     importlib.import_module("evaluation.migrations.0002_seed_leeds_framework").seed(
         apps, None
     )
@@ -168,12 +167,6 @@ def seed_framework() -> None:
 
 def _rng() -> random.Random:
     return random.Random(20261123)
-
-
-def _survey_wards() -> list[Area]:
-    return list(
-        Area.objects.wards().filter(sites__isnull=False).distinct().order_by("name")
-    )
 
 
 @transaction.atomic
@@ -185,7 +178,7 @@ def seed_surveys() -> int:
     officer = User.objects.filter(username="officer").first()
     made = 0
     rng = _rng()
-    for ward in _survey_wards():
+    for ward in reads.programme_wards():
         if SurveyResponse.objects.filter(area=ward).exists():
             continue
         site = Site.objects.filter(areas=ward).order_by("pk").first()
@@ -234,7 +227,7 @@ def seed_stories() -> int:
     chosen for reports."""
     officer = User.objects.filter(username="officer").first()
     outcomes = {o.code: o for o in Outcome.objects.all()}
-    wards = _survey_wards()
+    wards = list(reads.programme_wards())
     today = timezone.localdate()
     made = 0
     for index, (title, text, told_by, teller, codes, anonymous) in enumerate(STORIES):
@@ -294,7 +287,6 @@ def seed_reports() -> int:
     """Last financial year's annual review, built and published, so cabinet
     has one to read. Left alone once it exists; returns how many were
     built."""
-
     year = financial_year_of(timezone.localdate()) - 1
     start = datetime.date(year, 4, 1)
     if ReportRun.objects.filter(
@@ -302,9 +294,11 @@ def seed_reports() -> int:
     ).exists():
         return 0
     with transaction.atomic():
-        run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=year)
+        run = report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=year)
         ReportRun.objects.filter(pk=run.pk).update(sent_at=run.requested_at)
-    run = services.report_run_build(run_id=run.pk, notify=False)
-    services.report_recommendations_save(run=run, recommendations=DEMO_RECOMMENDATIONS)
-    services.report_publish(run=run, published_by=None)
+    run = report_runs.report_run_build(run_id=run.pk, notify=False)
+    report_runs.report_recommendations_save(
+        run=run, recommendations=DEMO_RECOMMENDATIONS
+    )
+    report_runs.report_publish(run=run, published_by=None)
     return 1

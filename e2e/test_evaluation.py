@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from communities.models import Conversation
 from communities.tests.factories import SiteFactory, UserFactory, WardFactory
 from core.roles import Role
-from evaluation import services
+from evaluation import services, survey_links
 from evaluation.models import Outcome
 from evaluation.tests.factories import StoryFactory
 
@@ -76,7 +76,7 @@ def test_the_dashboard_fits_a_phone(phone_page, live_server, programme):
 def test_a_resident_answers_the_survey_on_a_phone(phone_page, live_server):
     page = phone_page
     ward = WardFactory(name="Podsmead")
-    token = services.survey_link_token(area=ward, wave="baseline")
+    token = survey_links.survey_link_token(area=ward, wave="baseline")
     page.goto(f"{live_server.url}/evaluation/survey/{token}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Your wellbeing and your neighbourhood"

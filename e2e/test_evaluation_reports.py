@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from communities.tests.factories import UserFactory
 from core.roles import Role
-from evaluation import services
+from evaluation import report_runs
 from evaluation.models import ReportRun
 from evaluation.tests.factories import annual_programme
 
@@ -81,7 +81,7 @@ def test_an_officer_builds_writes_recommendations_and_publishes_the_review(
 def test_the_run_page_follows_the_run_until_it_is_done(page, live_server):
     annual_programme()
     UserFactory(role=Role.OFFICER, username="olive")
-    run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
+    run = report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
     sign_in(page, live_server, "olive")
     page.axe()
 
@@ -90,7 +90,7 @@ def test_the_run_page_follows_the_run_until_it_is_done(page, live_server):
     page.axe()
 
     # A worker builds it while the page is open: the page notices by itself.
-    services.report_run_build(run_id=run.pk, notify=False)
+    report_runs.report_run_build(run_id=run.pk, notify=False)
     expect(page.get_by_role("link", name="Read the report")).to_be_visible(
         timeout=15_000
     )
@@ -102,10 +102,10 @@ def test_cabinet_reads_the_published_review_on_a_phone(
 ):
     page = phone_page
     annual_programme()
-    run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
-    run = services.report_run_build(run_id=run.pk, notify=False)
-    services.report_recommendations_save(run=run, recommendations="Keep going")
-    services.report_publish(run=run, published_by=None)
+    run = report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
+    run = report_runs.report_run_build(run_id=run.pk, notify=False)
+    report_runs.report_recommendations_save(run=run, recommendations="Keep going")
+    report_runs.report_publish(run=run, published_by=None)
     UserFactory(role=Role.CABINET, username="carol")
 
     sign_in(page, live_server, "carol")

@@ -12,7 +12,7 @@ from communities.models import Area, Group, Resident, Site
 from core.dates import financial_year_of
 from core.forms import GovUKFormMixin
 
-from . import instruments
+from . import indicators, instruments
 from .models import (
     AGREEMENT,
     CohesionQuestion,
@@ -421,8 +421,6 @@ def _year_choices():
 
 
 def _month_choices():
-    from . import indicators
-
     months = indicators.months_ending(timezone.localdate(), 24)[::-1]
     return [("", "Choose the month")] + [(m.isoformat(), f"{m:%B %Y}") for m in months]
 

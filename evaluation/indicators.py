@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -28,10 +27,12 @@ from django.db.models.functions import Coalesce
 
 from assets.models import ASSET_CATEGORIES, Asset
 from communities.models import (
+    Area,
     CelebrationEvent,
     Conversation,
     Group,
     Introduction,
+    Site,
 )
 from grants.models import Application, Award
 
@@ -46,14 +47,6 @@ class Scope:
 
     site: object = None
     area: object = None
-
-    @property
-    def label(self) -> str:
-        if self.site is not None:
-            return str(self.site)
-        if self.area is not None:
-            return str(self.area)
-        return "The whole programme"
 
     @property
     def key(self) -> tuple[str, int | None]:
@@ -72,20 +65,31 @@ class Measure:
 
 # PostgreSQL's default cost of a random read (4) assumes spinning disks, so
 # it joins a month's few thousand introductions to their residents by
-# reading all 50,000 residents into a hash; at the cost for solid-state
-# storage (1.1) it looks each one up by its key, and a month of snapshots
-# takes about a third less time. Used for these computations only: the
-# pages' plans were measured as no better for it.
+# reading every resident into a hash; at the cost for solid-state storage
+# (1.1) it looks each one up by its key. Used for these computations only:
+# the pages' plans were measured as no better for it (docs/scaling.md).
 RANDOM_PAGE_COST = "1.1"
 
 
-@contextmanager
-def planned_for_lookups() -> Iterator[None]:
-    """A transaction in which PostgreSQL plans for solid-state storage."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL random_page_cost = %s", [RANDOM_PAGE_COST])
-        yield
+def plan_for_lookups() -> None:
+    """Until the caller's transaction ends, PostgreSQL plans for solid-state
+    storage. The caller opens that transaction (``SET LOCAL`` outside one
+    changes nothing), and it bounds the setting: nothing after it is
+    planned this way."""
+    if transaction.get_autocommit():
+        raise RuntimeError("Plan for lookups inside transaction.atomic().")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL random_page_cost = %s", [RANDOM_PAGE_COST])
+
+
+def every_scope() -> list[Scope]:
+    """What a month's snapshots cover: the whole programme, each site and
+    each ward."""
+    return [
+        Scope(),
+        *(Scope(site=site) for site in Site.objects.all()),
+        *(Scope(area=ward) for ward in Area.objects.wards()),
+    ]
 
 
 # A computation returns a Measure for every scope that has one, keyed
@@ -113,9 +117,6 @@ class Spec:
         if self.unit == "pounds":
             return Measure(Decimal("0.00"), 0)
         return Measure(None, 0)
-
-    def compute(self, scope: Scope, start, end) -> Measure:
-        return self.compute_all(start, end).get(scope.key, self.empty)
 
 
 def _count(n: int) -> Measure:
@@ -522,7 +523,8 @@ SPECS: dict[str, Spec] = {
 
 def spec_for(indicator: Indicator) -> Spec:
     """The definition and computation behind an indicator row: a fixed
-    spec by code, or one made from its cohesion question or its outcome."""
+    spec by code, or one made from its cohesion question or its outcome
+    (read them with the indicator: ``with_outcome_and_question()``)."""
     if indicator.code in SPECS:
         return SPECS[indicator.code]
     if indicator.question_id is not None:
@@ -546,11 +548,6 @@ def spec_for(indicator: Indicator) -> Spec:
             _stories_for(indicator.outcome_id),
         )
     raise KeyError(f"No definition for indicator {indicator.code!r}")
-
-
-def compute(indicator: Indicator, scope: Scope, start, end) -> Measure:
-    """One indicator's figure for one scope and month."""
-    return spec_for(indicator).compute(scope, start, end)
 
 
 def month_start(day: datetime.date) -> datetime.date:

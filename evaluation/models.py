@@ -5,6 +5,14 @@ stories.
 "Every story has a number and every number has a story": each figure is
 defined once (evaluation.indicators) and stored monthly here, so the
 dashboard and the reports read the same numbers.
+
+Reads of these models have one home: the QuerySet methods below, named in
+the domain's words (``Snapshot.objects.for_scope(site=site).between(a, b)``,
+``ReportRun.objects.visible_to(user)``). Views, services, tasks and reports
+call them and add no filters of their own. evaluation.reads shapes what
+they return for the pages and holds the few reads of other apps' rows that
+those apps offer no method for; evaluation.indicators holds the indicator
+computations, each figure's one definition.
 """
 
 from __future__ import annotations
@@ -17,7 +25,23 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from communities.models import Area, Group, Resident, Site
+from core.roles import Capability, can
 from grants.models import Award
+
+from . import instruments
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def with_indicators(self) -> OutcomeQuerySet:
+        """Each outcome with its indicators, in the framework's order, as
+        ``indicator_list``: two queries however many outcomes there are."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "indicators",
+                queryset=Indicator.objects.in_framework_order(),
+                to_attr="indicator_list",
+            )
+        )
 
 
 class Outcome(models.Model):
@@ -28,6 +52,8 @@ class Outcome(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -40,17 +66,22 @@ class IndicatorQuerySet(models.QuerySet):
     def headline(self) -> IndicatorQuerySet:
         return self.filter(is_headline=True)
 
+    def with_outcome_and_question(self) -> IndicatorQuerySet:
+        """With what an indicator's definition is written from (its outcome
+        and its cohesion question), read in the same query."""
+        return self.select_related("outcome", "question")
+
     def in_framework_order(self) -> IndicatorQuerySet:
-        return self.select_related("outcome", "question").order_by(
+        return self.with_outcome_and_question().order_by(
             "outcome__position", "position", "pk"
         )
 
 
 class Indicator(models.Model):
     """One figure the programme reports. Its definition and how it is
-    computed come from evaluation.indicators (by ``code``), so officers may
-    rename it, move it between outcomes or make it a headline, but never
-    change what it counts."""
+    computed come from evaluation.indicators (``spec_for(indicator)``, by
+    ``code``), so officers may rename it, move it between outcomes or make
+    it a headline, but never change what it counts."""
 
     class Kind(models.TextChoices):
         RECORDS = "records", "Computed from records"
@@ -85,40 +116,35 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def spec(self):
-        from .indicators import spec_for
-
-        return spec_for(self)
-
-    @property
-    def definition(self) -> str:
-        return self.spec.definition
-
-    @property
-    def unit(self) -> str:
-        return self.spec.unit
-
 
 class SnapshotQuerySet(models.QuerySet):
-    def programme(self) -> SnapshotQuerySet:
-        return self.filter(site__isnull=True, area__isnull=True)
-
     def for_scope(self, *, site=None, area=None) -> SnapshotQuerySet:
-        """The rows for the whole programme, one site or one ward."""
+        """The rows for the whole programme (neither given), one site or
+        one ward."""
         return self.filter(site=site, area=area)
 
     def between(self, first: datetime.date, last: datetime.date) -> SnapshotQuerySet:
         return self.filter(month__gte=first, month__lte=last)
+
+    def in_month(self, month: datetime.date) -> SnapshotQuerySet:
+        return self.filter(month=month)
+
+    def of_indicators(self, indicators) -> SnapshotQuerySet:
+        return self.filter(indicator__in=indicators)
 
     def newest_computed_first(self) -> SnapshotQuerySet:
         """Most recently worked out first, for one scope (for_scope). Ordered
         by the scope's columns too, which are the same on every row of a
         scope: without them PostgreSQL does not see that the (site, area,
         -computed_at) index is already in this order (a scope of "no site"
-        is IS NULL, not an equality), and sorted a city's 1,700 rows for
-        the newest, 3.5 ms on every dashboard, instead of reading one."""
+        is IS NULL, not an equality), and sorts every row of the scope to
+        find the newest instead of reading one (docs/scaling.md)."""
         return self.order_by("site_id", "area_id", "-computed_at")
+
+    def last_computed(self) -> datetime.datetime | None:
+        """When one scope's figures (for_scope) were last worked out."""
+        newest = self.newest_computed_first().only("computed_at").first()
+        return newest.computed_at if newest else None
 
 
 class Snapshot(models.Model):
@@ -181,6 +207,10 @@ class CohesionQuestionQuerySet(models.QuerySet):
     def active(self) -> CohesionQuestionQuerySet:
         return self.filter(is_active=True)
 
+    def with_indicator(self) -> CohesionQuestionQuerySet:
+        """With each question's indicator and the outcome it measures."""
+        return self.select_related("indicator__outcome")
+
 
 class CohesionQuestion(models.Model):
     """A statement residents agree or disagree with, such as "I know my
@@ -210,21 +240,26 @@ AGREE = 4
 
 
 class SurveyResponseQuerySet(models.QuerySet):
-    def in_scope(self, *, site=None, area=None) -> SurveyResponseQuerySet:
-        queryset = self
-        if site is not None:
-            queryset = queryset.filter(site=site)
-        if area is not None:
-            queryset = queryset.filter(area=area)
-        return queryset
+    def averages_by_ward_and_wave(self) -> SurveyResponseQuerySet:
+        """One row per ward and wave: how many answered, the average
+        SWEMWBS metric score and each ONS4 question's average (never added
+        together), wards by name."""
+        return (
+            self.values("area", "area__name", "wave")
+            .annotate(
+                n=models.Count("pk"),
+                swemwbs=models.Avg("swemwbs_metric"),
+                life_satisfaction=models.Avg("life_satisfaction"),
+                worthwhile=models.Avg("worthwhile"),
+                happiness=models.Avg("happiness"),
+                anxiety=models.Avg("anxiety"),
+            )
+            .order_by("area__name", "wave")
+        )
 
-    def completed_between(
-        self, start: datetime.date, end: datetime.date
-    ) -> SurveyResponseQuerySet:
-        return self.filter(completed_on__gte=start, completed_on__lt=end)
-
-    def wave(self, wave: str) -> SurveyResponseQuerySet:
-        return self.filter(wave=wave)
+    def ons4_answers(self) -> SurveyResponseQuerySet:
+        """Each response's ward, wave and four ONS4 answers."""
+        return self.values("area", "wave", *instruments.ONS4_KEYS).order_by()
 
 
 def _score(low: int, high: int, **kwargs):
@@ -316,6 +351,20 @@ class SurveyResponse(models.Model):
             raise ValidationError({"area": "Choose a ward."})
 
 
+class CohesionAnswerQuerySet(models.QuerySet):
+    def agreement_by_ward_and_wave(self) -> CohesionAnswerQuerySet:
+        """One row per ward, wave and question: how many answered and how
+        many agree or strongly agree."""
+        return (
+            self.values("response__area", "response__wave", "question")
+            .annotate(
+                n=models.Count("pk"),
+                agree=models.Count("pk", filter=models.Q(answer__gte=AGREE)),
+            )
+            .order_by()
+        )
+
+
 class CohesionAnswer(models.Model):
     # Not indexed alone: the first column of an index in Meta below.
     response = models.ForeignKey(
@@ -328,6 +377,8 @@ class CohesionAnswer(models.Model):
         CohesionQuestion, on_delete=models.PROTECT, related_name="answers"
     )
     answer = models.PositiveSmallIntegerField(choices=AGREEMENT)
+
+    objects = CohesionAnswerQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -349,16 +400,38 @@ class StoryQuerySet(models.QuerySet):
         """Chosen by officers for reports (and publishable)."""
         return self.publishable().filter(selected_for_report=True)
 
-    def speaking_to(self, outcome) -> StoryQuerySet:
-        return self.filter(outcomes=outcome)
-
     def in_scope(self, *, site=None, area=None) -> StoryQuerySet:
+        """Stories from one site or one ward (every story when neither)."""
         queryset = self
         if site is not None:
             queryset = queryset.filter(site=site)
         if area is not None:
             queryset = queryset.filter(area=area)
         return queryset
+
+    def about(self, resident) -> StoryQuerySet:
+        """Stories linked to a resident (never shown with the story)."""
+        return self.filter(resident=resident)
+
+    def told_between(self, first: datetime.date, last: datetime.date) -> StoryQuerySet:
+        return self.filter(told_on__gte=first, told_on__lte=last)
+
+    def with_outcomes(self) -> StoryQuerySet:
+        return self.prefetch_related("outcomes")
+
+    def recent(self, limit: int) -> list[Story]:
+        """The latest told, with the outcomes they speak to."""
+        return list(self.with_outcomes().order_by("-told_on", "-pk")[:limit])
+
+    def for_list(self) -> StoryQuerySet:
+        """With what the list of stories shows: outcomes and ward."""
+        return self.with_outcomes().select_related("area")
+
+    def with_details(self) -> StoryQuerySet:
+        """With everything one story's page shows."""
+        return self.with_outcomes().select_related(
+            "area", "site", "resident", "group", "award__application"
+        )
 
 
 class Story(models.Model):
@@ -461,6 +534,26 @@ class Story(models.Model):
 
 
 class ReportRunQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReportRunQuerySet:
+        """The runs a user may open: whoever runs reports sees every run
+        (queued, running, failed, drafts); whoever only reads them, the
+        annual reviews published for cabinet; anyone else, none. Pages and
+        services read runs through this, so a run someone may not open is
+        simply not found."""
+        if can(user, Capability.RUN_REPORTS):
+            return self
+        if can(user, Capability.READ_REPORTS):
+            return self.published()
+        return self.none()
+
+    def built(self) -> ReportRunQuerySet:
+        """Runs whose report is there to read."""
+        return self.filter(status=ReportRun.Status.DONE)
+
+    def with_people(self) -> ReportRunQuerySet:
+        """With who asked for each run and who published it."""
+        return self.select_related("requested_by", "published_by")
+
     def published(self) -> ReportRunQuerySet:
         """Annual reviews published for cabinet."""
         return self.filter(
@@ -470,8 +563,11 @@ class ReportRunQuerySet(models.QuerySet):
         )
 
     def unsent(self) -> ReportRunQuerySet:
-        """Requested runs whose message never reached the broker."""
-        return self.filter(status=ReportRun.Status.QUEUED, sent_at__isnull=True)
+        """Requested runs whose message never reached the broker, the
+        longest waiting first."""
+        return self.filter(
+            status=ReportRun.Status.QUEUED, sent_at__isnull=True
+        ).order_by("requested_at")
 
 
 def report_upload_to(run: ReportRun, filename: str) -> str:

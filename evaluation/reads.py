@@ -1,6 +1,15 @@
-"""What the dashboard and the reports show, read from snapshots (never from
-the raw tables), so both show the same numbers. ``public=True`` applies
-small-number suppression: for anything a cabinet member or the public sees.
+"""What the dashboard and the reports show, shaped from what the models'
+QuerySet methods read (evaluation.models says where reads live): each
+indicator's monthly values from snapshots (never from the raw tables, so the
+dashboard and the reports show the same numbers), the surveys compared by
+ward, and the grants pipeline. ``public=True`` applies small-number
+suppression: for anything a cabinet member or the public sees.
+
+The reads of other apps' rows that those apps have no QuerySet method for
+are here and nowhere else in evaluation: the grants pipeline by site or
+ward, the grant reports not yet told as stories (grants may not know
+evaluation's stories), the wards the programme works in, and who is
+emailed about a report run.
 """
 
 from __future__ import annotations
@@ -9,14 +18,17 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
+from communities.models import Area, User
+from core.roles import Capability, can
 from core.suppression import FEWER_THAN, is_suppressed
-from grants.models import Application, Award
+from grants.models import Application, Award, GrantReport
 
 from . import charts, indicators, instruments
-from .models import CohesionAnswer, Indicator, Snapshot, Story, SurveyResponse
+from .models import CohesionAnswer, Indicator, ReportRun, Snapshot, SurveyResponse
 
 TREND_MONTHS = 12
 
@@ -101,12 +113,12 @@ def indicator_rows(
     chosen = Indicator.objects.in_framework_order()
     if headline_only:
         chosen = chosen.headline()
-    rows = [Row(indicator=i, spec=i.spec) for i in chosen]
+    rows = [Row(indicator=i, spec=indicators.spec_for(i)) for i in chosen]
     values = {
         (s.indicator_id, s.month): s
         for s in Snapshot.objects.for_scope(site=site, area=area)
         .between(month_list[0], month_list[-1])
-        .filter(indicator__in=[row.indicator.pk for row in rows])
+        .of_indicators([row.indicator.pk for row in rows])
         .only("indicator_id", "month", "value", "base")
     }
     for row in rows:
@@ -123,16 +135,6 @@ def indicator_rows(
                 )
             )
     return rows
-
-
-def last_computed(*, site=None, area=None):
-    snapshot = (
-        Snapshot.objects.for_scope(site=site, area=area)
-        .newest_computed_first()
-        .only("computed_at")
-        .first()
-    )
-    return snapshot.computed_at if snapshot else None
 
 
 def grants_pipeline(*, site=None, area=None) -> dict:
@@ -161,43 +163,18 @@ def grants_pipeline(*, site=None, area=None) -> dict:
     }
 
 
-def recent_stories(*, site=None, area=None, limit: int = 5):
-    return list(
-        Story.objects.in_scope(site=site, area=area)
-        .prefetch_related("outcomes")
-        .order_by("-told_on", "-pk")[:limit]
-    )
-
-
 def survey_comparison() -> list[dict]:
     """Baseline against follow-up in each ward: how many answered, the
     average SWEMWBS metric score, each ONS4 average (never added together)
     ONS's bands for each ONS4 answer, and the share agreeing with each
     cohesion question. Three queries."""
-    rows = (
-        SurveyResponse.objects.values("area", "area__name", "wave")
-        .annotate(
-            n=Count("pk"),
-            swemwbs=Avg("swemwbs_metric"),
-            life_satisfaction=Avg("life_satisfaction"),
-            worthwhile=Avg("worthwhile"),
-            happiness=Avg("happiness"),
-            anxiety=Avg("anxiety"),
-        )
-        .order_by("area__name", "wave")
-    )
+    rows = SurveyResponse.objects.averages_by_ward_and_wave()
     agreement = {
         (a["response__area"], a["response__wave"], a["question"]): a
-        for a in CohesionAnswer.objects.values(
-            "response__area", "response__wave", "question"
-        )
-        .annotate(n=Count("pk"), agree=Count("pk", filter=Q(answer__gte=4)))
-        .order_by()
+        for a in CohesionAnswer.objects.agreement_by_ward_and_wave()
     }
     bands: dict[tuple, dict] = {}
-    for response in SurveyResponse.objects.values(
-        "area", "wave", *instruments.ONS4_KEYS
-    ).order_by():
+    for response in SurveyResponse.objects.ons4_answers():
         for key in instruments.ONS4_KEYS:
             if response[key] is None:
                 continue
@@ -222,3 +199,33 @@ def survey_comparison() -> list[dict]:
                 100 * answer["agree"] / answer["n"]
             )
     return list(wards.values())
+
+
+def grant_reports_to_tell():
+    """End-of-grant reports the grant holder agreed to share that are not
+    yet told as stories, with what their list shows."""
+    return (
+        GrantReport.objects.shareable()
+        .filter(award__story__isnull=True)
+        .select_related("award__application__area", "award__application__fund")
+    )
+
+
+def programme_wards():
+    """The wards the programme's sites work in, by name."""
+    return Area.objects.wards().filter(sites__isnull=False).distinct().order_by("name")
+
+
+def report_run_recipients(run: ReportRun) -> list[str]:
+    """Whoever asked for the run; for a scheduled run, everyone who runs
+    reports (and so can open the run the email links to). Who that is,
+    core.roles decides: each user is read with their group names, as the
+    sign-in backend reads them, so that asking costs no query a user."""
+    if run.requested_by_id and run.requested_by.email:
+        return [run.requested_by.email]
+    users = (
+        User.objects.filter(is_active=True)
+        .exclude(email="")
+        .annotate(group_names=ArrayAgg("groups__name", default=Value([])))
+    )
+    return sorted({u.email for u in users if can(u, Capability.RUN_REPORTS)})

@@ -18,13 +18,13 @@ import math
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from communities.models import Area, Site, SiteFinance
+from communities.models import Site, SiteFinance
 from core.dates import financial_year, financial_year_of
 from core.suppression import FEWER_THAN, SUPPRESSION_THRESHOLD, is_suppressed
 
@@ -104,14 +104,17 @@ def _change(spec, now: indicators.Measure, before: indicators.Measure) -> str:
 
 def _year_results(indicator_list, start, end) -> dict[int, indicators.Results]:
     """Each indicator over [start, end), by its definition, for every scope."""
-    with indicators.planned_for_lookups():
-        return {i.pk: i.spec.compute_all(start, end) for i in indicator_list}
+    with transaction.atomic():
+        indicators.plan_for_lookups()
+        return {
+            i.pk: indicators.spec_for(i).compute_all(start, end) for i in indicator_list
+        }
 
 
 def _month_results(indicator_list, month) -> dict[int, indicators.Results]:
     """A month's figures as its snapshots hold them."""
     results: dict[int, indicators.Results] = {i.pk: {} for i in indicator_list}
-    for snapshot in Snapshot.objects.filter(month=month).only(
+    for snapshot in Snapshot.objects.in_month(month).only(
         "indicator_id", "site_id", "area_id", "value", "base"
     ):
         if snapshot.site_id:
@@ -128,7 +131,7 @@ def _month_results(indicator_list, month) -> dict[int, indicators.Results]:
 
 
 def _measure(results, indicator, key=indicators.ALL) -> indicators.Measure:
-    return results[indicator.pk].get(key, indicator.spec.empty)
+    return results[indicator.pk].get(key, indicators.spec_for(indicator).empty)
 
 
 def _money(value) -> str:
@@ -161,7 +164,7 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
 
     numbers, outcomes = [], {}
     for indicator in indicator_list:
-        spec = indicator.spec
+        spec = indicators.spec_for(indicator)
         now, then = _measure(current, indicator), _measure(before, indicator)
         trend = trend_rows.get(indicator.pk)
         months = [
@@ -188,12 +191,12 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         numbers.append(figure)
         outcomes.setdefault(indicator.outcome_id, []).append(figure)
 
-    wards = list(Area.objects.wards().filter(sites__isnull=False).distinct())
+    wards = list(reads.programme_wards())
     ward_columns = [by_code[c] for c in WARD_COLUMNS if c in by_code]
     ward_rows = []
-    for ward in sorted(wards, key=lambda w: w.name):
+    for ward in wards:
         cells = [
-            _shown(i.spec, _measure(current, i, ("area", ward.pk)))
+            _shown(indicators.spec_for(i), _measure(current, i, ("area", ward.pk)))
             for i in ward_columns
         ]
         ward_rows.append(
@@ -214,10 +217,8 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
 
     sites = []
     finance_year = financial_year_of(start)
-    finances = {
-        f.site_id: f for f in SiteFinance.objects.filter(financial_year=finance_year)
-    }
-    for site in Site.objects.order_by("name"):
+    finances = {f.site_id: f for f in SiteFinance.objects.in_year(finance_year)}
+    for site in Site.objects.all():
         key = ("site", site.pk)
         made = sum(
             int(_measure(current, by_code[c], key).value or 0)
@@ -240,40 +241,16 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
             "per_group": None,
         }
         if finance is not None and annual:
-            budget = (
-                finance.budget_builder_posts
-                + finance.budget_small_sparks
-                + finance.budget_other
-            )
-            spend = (
-                finance.spend_builder_posts
-                + finance.spend_small_sparks
-                + finance.spend_other
-            )
             row.update(
-                budget=_money(budget),
-                spend=_money(spend),
-                per_introduction=_cost_per(spend, made),
-                per_group=_cost_per(spend, formed),
+                budget=_money(finance.budget_total),
+                spend=_money(finance.spend_total),
+                per_introduction=_cost_per(finance.spend_total, made),
+                per_group=_cost_per(finance.spend_total, formed),
             )
         sites.append(row)
     totals = None
     if annual and finances:
-        totals = SiteFinance.objects.filter(financial_year=finance_year).aggregate(
-            **{
-                name: Sum(name)
-                for name in (
-                    "budget_builder_posts",
-                    "budget_small_sparks",
-                    "budget_other",
-                    "spend_builder_posts",
-                    "spend_small_sparks",
-                    "spend_other",
-                )
-            }
-        )
-        budget = sum(v for k, v in totals.items() if k.startswith("budget"))
-        spend = sum(v for k, v in totals.items() if k.startswith("spend"))
+        money = SiteFinance.objects.in_year(finance_year).totals()
         made = sum(
             int(_measure(current, by_code[c]).value or 0)
             for c in INTRODUCTIONS
@@ -281,12 +258,12 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         )
         formed = int(_measure(current, by_code["groups-formed"]).value or 0)
         totals = {
-            "budget": _money(budget),
-            "spend": _money(spend),
+            "budget": _money(money["budget"]),
+            "spend": _money(money["spend"]),
             "introductions": _count_shown(made),
             "groups": _count_shown(formed),
-            "per_introduction": _cost_per(spend, made),
-            "per_group": _cost_per(spend, formed),
+            "per_introduction": _cost_per(money["spend"], made),
+            "per_group": _cost_per(money["spend"], formed),
         }
 
     sparks = [f for f in numbers if f["code"] in SPARKS]
@@ -299,8 +276,8 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
             "outcomes": [o.title for o in story.outcomes.all()],
         }
         for story in Story.objects.selected()
-        .filter(told_on__gte=start, told_on__lte=end)
-        .prefetch_related("outcomes")
+        .told_between(start, end)
+        .with_outcomes()
         .order_by("told_on", "pk")[:12]
     ]
     outcome_list = [
@@ -485,6 +462,11 @@ def context_for(run: ReportRun) -> dict:
 def render_pdf(run: ReportRun) -> bytes:
     """The report as a tagged PDF (PDF/UA-1): headings, tables and the
     reading order survive for screen readers."""
+    # The one import in evaluation made inside a function, and no cycle
+    # needs it: WeasyPrint (with Pango beneath it) is the largest thing the
+    # app could load, and only a worker building a report or an officer
+    # saving recommendations draws a PDF. Every web worker and command would
+    # pay for it at start otherwise (docs/scaling.md).
     import weasyprint
 
     html = render_to_string("evaluation/report/pdf.html", context_for(run))

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -15,11 +16,12 @@ def anonymise_stories(sender, resident, **kwargs):
     """A story told by an erased resident keeps counting (stories by outcome
     stay true) but no longer says who told it; one that named them loses its
     words too and leaves the reports."""
-    stories = Story.objects.filter(resident=resident)
-    stories.filter(is_anonymous=False).update(
-        text=REMOVED, selected_for_report=False, selected_by=None
-    )
-    stories.update(told_by="", is_anonymous=True, resident=None)
+    stories = Story.objects.about(resident)
+    with transaction.atomic():
+        stories.filter(is_anonymous=False).update(
+            text=REMOVED, selected_for_report=False, selected_by=None
+        )
+        stories.update(told_by="", is_anonymous=True, resident=None)
 
 
 @receiver(personal_data_requested)
@@ -36,7 +38,7 @@ def stories_told(sender, resident, **kwargs):
                 "Agreed to publish": "Yes" if story.consent_to_publish else "No",
                 "The story": story.text,
             }
-            for story in Story.objects.filter(resident=resident).order_by("told_on")
+            for story in Story.objects.about(resident).order_by("told_on")
         ],
     }
 

@@ -6,11 +6,12 @@ import datetime
 import random
 
 from celery import shared_task
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.dates import financial_year_of
 
-from . import indicators, services
+from . import indicators, report_runs, services
 from .models import ReportRun
 
 
@@ -36,6 +37,7 @@ REPORT_RETRIES = 4
 
 
 @shared_task(
+    name=report_runs.BUILD_REPORT,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -45,13 +47,13 @@ def build_report(self, run_id: int) -> str:
     """Build one report run. Idempotent on the run: a second delivery of a
     done run does nothing, and a run whose worker died is built again."""
     try:
-        run = services.report_run_build(run_id=run_id)
+        run = report_runs.report_run_build(run_id=run_id)
     except Exception as error:
         if self.request.retries < self.max_retries:
             # 10 s, 20 s, 40 s, 80 s (with jitter) before each new attempt.
             countdown = 10 * 2**self.request.retries + random.randint(0, 5)
             raise self.retry(exc=error, countdown=countdown) from error
-        services.report_run_fail(
+        report_runs.report_run_fail(
             run_id=run_id, error=str(error) or type(error).__name__
         )
         raise
@@ -61,14 +63,12 @@ def build_report(self, run_id: int) -> str:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_unsent_report_runs() -> int:
     """Runs requested while the broker was down are sent now (each once)."""
-    return services.report_runs_sweep()
+    return report_runs.report_runs_sweep()
 
 
 def _request_scheduled(kind: str, period) -> int | None:
-    from django.core.exceptions import ValidationError
-
     try:
-        return services.report_run_request(kind=kind, period=period).pk
+        return report_runs.report_run_request(kind=kind, period=period).pk
     except ValidationError:
         # Already being built, or a published review: nothing to do.
         return None

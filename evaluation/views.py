@@ -1,3 +1,7 @@
+"""Evaluation's pages. Thin: each reads through the models' QuerySet
+methods (and evaluation.reads for what the pages show), writes through a
+service, and shows a service's refusal on its form (add_service_errors)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -15,11 +19,21 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import CapabilityRequiredMixin
+from core.forms import add_service_errors
 from core.roles import Capability, can
 from core.suppression import SUPPRESSION_THRESHOLD
 from grants.models import GrantReport
 
-from . import figures_cache, instruments, reads, reports, services
+from . import (
+    figures_cache,
+    indicators,
+    instruments,
+    reads,
+    report_runs,
+    reports,
+    services,
+    survey_links,
+)
 from .forms import (
     CohesionQuestionForm,
     IndicatorForm,
@@ -32,18 +46,14 @@ from .forms import (
     SurveyForm,
     SurveyLinkForm,
 )
-from .models import CohesionQuestion, Indicator, Outcome, ReportRun, Story
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the
-    field is on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
+from .models import (
+    CohesionQuestion,
+    Indicator,
+    Outcome,
+    ReportRun,
+    Snapshot,
+    Story,
+)
 
 # The dashboard and reports --------------------------------------------------
 
@@ -82,7 +92,7 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         site, area = self.scope["site"], self.scope["area"]
-        computed_at = reads.last_computed(**self.scope)
+        computed_at = Snapshot.objects.for_scope(**self.scope).last_computed()
         context.update(
             form=self.form,
             scope=self.scope,
@@ -95,7 +105,7 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
             ),
             figures_timeout=figures_cache.TIMEOUT,
             pipeline=reads.grants_pipeline(**self.scope),
-            stories=reads.recent_stories(**self.scope),
+            stories=Story.objects.in_scope(**self.scope).recent(5),
             computed_at=computed_at,
         )
         return context
@@ -116,9 +126,9 @@ class ReportsView(CapabilityRequiredMixin, TemplateView):
         context.update(
             rows=rows,
             months=[p.month for p in rows[0].points] if rows else [],
-            stories=Story.objects.selected().prefetch_related("outcomes")[:12],
+            stories=Story.objects.selected().recent(12),
             threshold=SUPPRESSION_THRESHOLD,
-            reviews=ReportRun.objects.published().order_by("-period_start"),
+            reviews=ReportRun.objects.visible_to(self.request.user).published(),
             can_run_reports=can(self.request.user, Capability.RUN_REPORTS),
         )
         return context
@@ -133,15 +143,14 @@ class FrameworkView(CapabilityRequiredMixin, ListView):
     context_object_name = "outcomes"
 
     def get_queryset(self):
-        return Outcome.objects.all()
+        return Outcome.objects.with_indicators()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        by_outcome: dict[int, list] = {}
-        for indicator in Indicator.objects.in_framework_order():
-            by_outcome.setdefault(indicator.outcome_id, []).append(indicator)
-        for outcome in context["outcomes"]:
-            outcome.indicator_list = by_outcome.get(outcome.pk, [])
+        context["framework"] = [
+            (outcome, [(i, indicators.spec_for(i)) for i in outcome.indicator_list])
+            for outcome in context["outcomes"]
+        ]
         context["questions"] = CohesionQuestion.objects.all()
         return context
 
@@ -164,7 +173,7 @@ class ManageMixin(CapabilityRequiredMixin):
         try:
             self.save(form)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
@@ -200,9 +209,11 @@ class IndicatorUpdateView(ManageMixin, FormView):
     heading = "Change an indicator"
 
     def get_indicator(self):
+        # Read afresh for the service: the form changes its own copy while
+        # it validates, and the service compares the new outcome with the
+        # stored one.
         return get_object_or_404(
-            Indicator.objects.select_related("outcome", "question"),
-            pk=self.kwargs["pk"],
+            Indicator.objects.with_outcome_and_question(), pk=self.kwargs["pk"]
         )
 
     def get_form_kwargs(self):
@@ -212,7 +223,7 @@ class IndicatorUpdateView(ManageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["definition"] = self.get_indicator().definition
+        context["definition"] = indicators.spec_for(self.get_indicator()).definition
         return context
 
     def save(self, form):
@@ -234,7 +245,7 @@ class QuestionUpdateView(ManageMixin, FormView):
 
     def get_question(self):
         return get_object_or_404(
-            CohesionQuestion.objects.select_related("indicator__outcome"),
+            CohesionQuestion.objects.with_indicator(),
             pk=self.kwargs["pk"],
         )
 
@@ -300,7 +311,7 @@ class SurveyCreateView(CapabilityRequiredMixin, FormView):
                 **form.answers(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "The survey is saved. You can enter another.")
         return redirect("evaluation:survey-new")
@@ -314,7 +325,7 @@ class SurveyLinkView(CapabilityRequiredMixin, FormView):
     form_class = SurveyLinkForm
 
     def form_valid(self, form):
-        token = services.survey_link_token(**form.cleaned_data)
+        token = survey_links.survey_link_token(**form.cleaned_data)
         link = self.request.build_absolute_uri(
             reverse("evaluation:survey-answer", args=[token])
         )
@@ -336,7 +347,7 @@ class SurveyAnswerView(FormView):
     form_class = SurveyForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.link = services.survey_link_from_token(kwargs["token"])
+        self.link = survey_links.survey_link_from_token(kwargs["token"])
         if self.link is None:
             return render(request, "evaluation/survey_link_broken.html", status=404)
         return super().dispatch(request, *args, **kwargs)
@@ -354,7 +365,7 @@ class SurveyAnswerView(FormView):
                 **form.answers(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         return render(
             self.request, "evaluation/survey_thanks.html", {"link": self.link}
@@ -371,13 +382,11 @@ class StoryListView(CapabilityRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Story.objects.prefetch_related("outcomes").select_related("area")
+        return Story.objects.for_list()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["reports_waiting"] = (
-            GrantReport.objects.shareable().filter(award__story__isnull=True).count()
-        )
+        context["reports_waiting"] = reads.grant_reports_to_tell().count()
         return context
 
 
@@ -387,9 +396,7 @@ class StoryDetailView(CapabilityRequiredMixin, DetailView):
     context_object_name = "story"
 
     def get_queryset(self):
-        return Story.objects.prefetch_related("outcomes").select_related(
-            "area", "site", "resident", "group", "award__application"
-        )
+        return Story.objects.with_details()
 
 
 class StoryFormMixin(ManageMixin):
@@ -474,11 +481,7 @@ class GrantReportsView(CapabilityRequiredMixin, ListView):
     context_object_name = "reports"
 
     def get_queryset(self):
-        return (
-            GrantReport.objects.shareable()
-            .filter(award__story__isnull=True)
-            .select_related("award__application__area", "award__application__fund")
-        )
+        return reads.grant_reports_to_tell()
 
 
 class StoryFromReportView(ManageMixin, FormView):
@@ -490,10 +493,7 @@ class StoryFromReportView(ManageMixin, FormView):
     @cached_property
     def report(self):
         # After the role check, as for stories.
-        return get_object_or_404(
-            GrantReport.objects.shareable().select_related("award__application"),
-            pk=self.kwargs["pk"],
-        )
+        return get_object_or_404(GrantReport.objects.shareable(), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.report, **kwargs)
@@ -524,18 +524,20 @@ class ReportRunsView(CapabilityRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["runs"] = ReportRun.objects.select_related("requested_by")[:100]
+        context["runs"] = ReportRun.objects.visible_to(self.request.user).with_people()[
+            :100
+        ]
         return context
 
     def form_valid(self, form):
         try:
-            run = services.report_run_request(
+            run = report_runs.report_run_request(
                 kind=form.cleaned_data["kind"],
                 period=form.period(),
                 requested_by=self.request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -551,7 +553,9 @@ class ReportRunDetailView(CapabilityRequiredMixin, DetailView):
     required_capability = Capability.RUN_REPORTS
     template_name = "evaluation/report_run.html"
     context_object_name = "run"
-    queryset = ReportRun.objects.select_related("requested_by", "published_by")
+
+    def get_queryset(self):
+        return ReportRun.objects.visible_to(self.request.user).with_people()
 
 
 class ReportRunStatusView(CapabilityRequiredMixin, View):
@@ -560,7 +564,7 @@ class ReportRunStatusView(CapabilityRequiredMixin, View):
     required_capability = Capability.RUN_REPORTS
 
     def get(self, request, pk):
-        run = get_object_or_404(ReportRun, pk=pk)
+        run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
         return JsonResponse(
             {
                 "status": run.status,
@@ -574,18 +578,15 @@ class ReportRunStatusView(CapabilityRequiredMixin, View):
 
 
 class ReportVisibleMixin(CapabilityRequiredMixin):
-    """Officers see every built report; cabinet only published reviews."""
+    """A built report the reader may open (ReportRun.objects.visible_to)."""
 
     required_capability = Capability.READ_REPORTS
 
     def get_run(self) -> ReportRun:
-        runs = ReportRun.objects.filter(status=ReportRun.Status.DONE)
-        if not can(self.request.user, Capability.RUN_REPORTS):
-            runs = runs.published()
-        run = runs.filter(pk=self.kwargs["pk"]).first()
-        if run is None:
-            raise Http404("No such report")
-        return run
+        return get_object_or_404(
+            ReportRun.objects.visible_to(self.request.user).built(),
+            pk=self.kwargs["pk"],
+        )
 
 
 class ReportView(ReportVisibleMixin, TemplateView):
@@ -619,7 +620,9 @@ class RecommendationsView(ManageMixin, FormView):
     @cached_property
     def run(self):
         # After the role check in dispatch(), as for stories.
-        return get_object_or_404(ReportRun, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            ReportRun.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def get_initial(self):
         return {"recommendations": self.run.recommendations}
@@ -633,8 +636,10 @@ class RecommendationsView(ManageMixin, FormView):
         return context
 
     def save(self, form):
-        services.report_recommendations_save(
-            run=self.run, recommendations=form.cleaned_data["recommendations"]
+        report_runs.report_recommendations_save(
+            run=self.run,
+            recommendations=form.cleaned_data["recommendations"],
+            written_by=self.request.user,
         )
 
 
@@ -642,9 +647,9 @@ class ReportPublishView(CapabilityRequiredMixin, View):
     required_capability = Capability.RUN_REPORTS
 
     def post(self, request, pk):
-        run = get_object_or_404(ReportRun, pk=pk)
+        run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
         try:
-            services.report_publish(run=run, published_by=request.user)
+            report_runs.report_publish(run=run, published_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

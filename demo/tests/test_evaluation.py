@@ -2,7 +2,7 @@ import pytest
 
 from demo import communities as communities_demo
 from demo import evaluation as demo
-from evaluation.models import Snapshot, Story, SurveyResponse
+from evaluation.models import ReportRun, Snapshot, Story, SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,6 @@ def test_the_evaluation_demo_is_a_year_of_snapshots_surveys_and_a_dozen_stories(
 
 
 def test_the_demo_publishes_last_year_s_annual_review_once():
-    from evaluation.models import ReportRun
-
     communities_demo.seed_wards()
     communities_demo.seed_sites()
 

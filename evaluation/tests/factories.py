@@ -2,7 +2,14 @@ import datetime
 
 import factory
 
-from communities.tests.factories import UserFactory
+from communities.models import Conversation, SiteFinance
+from communities.tests.factories import (
+    GroupFactory,
+    SiteFactory,
+    UserFactory,
+    WardFactory,
+)
+from core.roles import Role
 from evaluation.models import Outcome, Story
 
 
@@ -42,15 +49,6 @@ def annual_programme():
     2024/25 for the baseline): one site in Matson with 7 conversations
     (5 the year before), 6 groups formed, £21,000 spent and a story chosen
     for reports. Returns the site."""
-    from communities.models import Conversation, SiteFinance
-    from communities.tests.factories import (
-        GroupFactory,
-        SiteFactory,
-        UserFactory,
-        WardFactory,
-    )
-    from core.roles import Role
-
     builder = UserFactory(role=Role.BUILDER, username="ben")
     ward = WardFactory(name="Matson", imd_decile=2)
     site = SiteFactory(name="Matson and Robinswood", areas=[ward], builders=[builder])

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assets.models import Asset, Category
@@ -20,7 +21,7 @@ from communities.tests.factories import (
 )
 from core.roles import Role
 from evaluation import indicators, services
-from evaluation.indicators import Measure, Scope
+from evaluation.indicators import Measure, Scope, spec_for
 from evaluation.models import CohesionQuestion, Indicator, Outcome
 from grants.models import Application
 from grants.tests.factories import AwardFactory, FundFactory
@@ -63,12 +64,9 @@ PROGRAMME = Scope()
 
 
 def measure(code: str, scope=PROGRAMME) -> Measure:
-    return indicators.compute(
-        Indicator.objects.select_related("outcome", "question").get(code=code),
-        scope,
-        MARCH,
-        APRIL,
-    )
+    """One indicator's figure for one scope in March."""
+    spec = spec_for(Indicator.objects.with_outcome_and_question().get(code=code))
+    return spec.compute_all(MARCH, APRIL).get(scope.key, spec.empty)
 
 
 def value(code: str, scope=PROGRAMME):
@@ -160,7 +158,7 @@ def test_introductions_across_wards(world, introductions):
 def test_introductions_across_wards_in_one_query(
     world, introductions, django_assert_num_queries
 ):
-    spec = Indicator.objects.get(code="introductions-across-wards").spec
+    spec = spec_for(Indicator.objects.get(code="introductions-across-wards"))
     with django_assert_num_queries(1):
         spec.compute_all(MARCH, APRIL)
 
@@ -288,8 +286,28 @@ def test_stories_are_counted_by_outcome(world):
 
 
 def test_every_indicator_has_a_definition_and_every_definition_a_row():
-    rows = Indicator.objects.select_related("outcome", "question")
+    rows = Indicator.objects.with_outcome_and_question()
     assert {i.code for i in rows} >= set(indicators.SPECS)
     for indicator in rows:
-        assert indicator.definition.endswith(".") or indicator.definition.endswith(")")
-        assert indicator.spec.kind == indicator.kind
+        spec = spec_for(indicator)
+        assert spec.definition.endswith(".") or spec.definition.endswith(")")
+        assert spec.kind == indicator.kind
+
+
+def _random_page_cost() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_plan_for_lookups_lasts_as_long_as_the_caller_s_transaction():
+    default = _random_page_cost()
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic\(\)"):
+        indicators.plan_for_lookups()
+
+    with transaction.atomic():
+        indicators.plan_for_lookups()
+        assert _random_page_cost() == indicators.RANDOM_PAGE_COST
+
+    assert _random_page_cost() == default != indicators.RANDOM_PAGE_COST

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from communities.tests.factories import SiteFactory, WardFactory
@@ -90,18 +91,20 @@ def test_the_dashboard_says_when_each_scopes_figures_were_last_worked_out():
                 computed_at=now - datetime.timedelta(hours=hours),
                 **scope,
             )
-    assert reads.last_computed() == now - datetime.timedelta(hours=1)
-    assert reads.last_computed(site=site) == now - datetime.timedelta(hours=2)
-    assert reads.last_computed(area=ward) == now - datetime.timedelta(hours=3)
-    assert reads.last_computed(site=SiteFactory()) is None
+
+    def last_computed(**scope):
+        return Snapshot.objects.for_scope(**scope).last_computed()
+
+    assert last_computed() == now - datetime.timedelta(hours=1)
+    assert last_computed(site=site) == now - datetime.timedelta(hours=2)
+    assert last_computed(area=ward) == now - datetime.timedelta(hours=3)
+    assert last_computed(site=SiteFactory()) is None
 
 
 @pytest.mark.parametrize("scope", ["city", "site", "ward"])
 def test_the_newest_snapshot_is_read_from_the_index_without_sorting(scope):
     """With sorting made as costly as PostgreSQL allows, the plan for the
     newest snapshot of a scope still has no sort: the index is in order."""
-    from django.db import connection, transaction
-
     kwargs = {
         "city": {},
         "site": {"site": SiteFactory()},

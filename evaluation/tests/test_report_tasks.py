@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -22,7 +23,7 @@ from abcd.celery import app
 from communities.tests.factories import UserFactory
 from core.dates import financial_year, financial_year_of
 from core.roles import Role
-from evaluation import services, tasks
+from evaluation import report_runs, tasks
 from evaluation.models import ReportRun, Snapshot
 from evaluation.tests.factories import annual_programme
 from evaluation.tests.test_reports import pdf_text
@@ -95,8 +96,6 @@ def use_broker(url: str) -> None:
 
 @contextmanager
 def worker_in_thread():
-    from celery.contrib.testing.worker import start_worker
-
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
         yield
 
@@ -125,7 +124,7 @@ def test_a_real_worker_builds_the_annual_review_end_to_end(mailoutbox):
     officer = UserFactory(role=Role.OFFICER, username="olive")
 
     with real_broker(), worker_in_thread():
-        run = services.report_run_request(
+        run = report_runs.report_run_request(
             kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=officer
         )
         wait_for(run, is_done)
@@ -150,20 +149,20 @@ def test_a_request_made_while_redis_is_down_is_sent_by_the_sweep_once():
     with real_broker():
         use_broker(CLOSED_PORT)
         try:
-            run = services.report_run_request(
+            run = report_runs.report_run_request(
                 kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=officer
             )
             run.refresh_from_db()
             # Stored, not lost: queued and waiting to be sent.
             assert (run.status, run.sent_at) == (ReportRun.Status.QUEUED, None)
-            assert services.report_runs_sweep() == 0
+            assert report_runs.report_runs_sweep() == 0
         finally:
             use_broker(real)
 
         with worker_in_thread():
             assert tasks.send_unsent_report_runs.apply().get() == 1
             wait_for(run, is_done)
-            assert services.report_runs_sweep() == 0
+            assert report_runs.report_runs_sweep() == 0
 
     assert run.sent_at is not None
     assert run.attempts == 1
@@ -244,7 +243,7 @@ def test_a_worker_that_dies_mid_run_leaves_the_run_to_be_redelivered_and_done_on
         worker = worker_process(log)
         try:
             with snapshots_locked() as lock:
-                run = services.report_run_request(
+                run = report_runs.report_run_request(
                     kind=ReportRun.Kind.ANNUAL, period=2025, requested_by=officer
                 )
                 wait_for(run, lambda r: r.status == ReportRun.Status.RUNNING)
@@ -275,7 +274,7 @@ def test_a_worker_that_dies_mid_run_leaves_the_run_to_be_redelivered_and_done_on
     # One row per indicator, month and scope: the killed attempt left no
     # half-written month behind.
     assert (
-        Snapshot.objects.programme()
+        Snapshot.objects.for_scope()
         .filter(indicator__code="conversations", month=datetime.date(2025, 5, 1))
         .get()
         .value

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from communities.tests.factories import ResidentFactory
 from core.dates import financial_year_of
-from evaluation import services
+from evaluation import report_runs
 from evaluation.models import ReportRun
 from evaluation.tests.factories import StoryFactory, annual_programme
 
@@ -23,15 +23,15 @@ def built(django_capture_on_commit_callbacks):
     """The 2025/26 review, built (not published)."""
     annual_programme()
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.report_run_request(kind=ReportRun.Kind.ANNUAL, period=2025)
+        run = report_runs.report_run_request(kind=ReportRun.Kind.ANNUAL, period=2025)
     run.refresh_from_db()
     return run
 
 
 @pytest.fixture
 def published(built):
-    services.report_recommendations_save(run=built, recommendations="Keep going")
-    return services.report_publish(run=built, published_by=None)
+    report_runs.report_recommendations_save(run=built, recommendations="Keep going")
+    return report_runs.report_publish(run=built, published_by=None)
 
 
 def test_cabinet_reads_a_published_review_on_the_web_and_as_a_pdf(
@@ -122,7 +122,7 @@ def test_an_officer_asks_for_a_run_and_follows_it(
 
 
 def test_a_run_page_that_is_not_finished_follows_its_progress(client, officer):
-    run = services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
+    run = report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
     client.force_login(officer)
 
     page = client.get(reverse("evaluation:report-run", args=[run.pk]))
@@ -144,7 +144,7 @@ def test_a_request_without_its_period_is_refused_and_changes_nothing(client, off
 
 
 def test_a_second_request_for_a_run_being_built_is_refused(client, officer):
-    services.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
+    report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
     client.force_login(officer)
 
     response = client.post(
@@ -209,7 +209,7 @@ def test_build_report_builds_synchronously_and_prints_the_pdf_path(capsys):
         datetime.date(2026, 3, 31),
     )
     # Built here: the sweep has nothing to send.
-    assert services.report_runs_sweep() == 0
+    assert report_runs.report_runs_sweep() == 0
 
 
 def test_build_report_for_a_year_in_progress_says_so_so_far(capsys):

@@ -4,7 +4,8 @@ import io
 import pypdf
 import pytest
 
-from communities.models import Conversation
+from communities.models import Conversation, SiteFinance
+from communities.tests.factories import SiteFactory
 from core.dates import financial_year, financial_year_of
 from evaluation import reports, services
 from evaluation.models import ReportRun
@@ -79,6 +80,22 @@ def test_sites_and_finance_give_cost_per_group_formed():
     assert row["groups"] == "6"
     assert row["per_group"] == "£3,500"
     assert figures["finance_totals"]["per_group"] == "£3,500"
+
+
+def test_the_finance_totals_add_up_every_site_s_lines_for_the_year():
+    annual_programme()
+    other = SiteFactory(name="Podsmead")
+    SiteFinance.objects.create(
+        site=other, financial_year=2025, budget_other=1000, spend_other=500
+    )
+    SiteFinance.objects.create(site=other, financial_year=2024, budget_other=9000)
+
+    figures = reports.gather(kind=ReportRun.Kind.ANNUAL, start=FY2025[0], end=FY2025[1])
+
+    assert figures["finance_totals"]["budget"] == "£26,000"
+    assert figures["finance_totals"]["spend"] == "£21,500"
+    podsmead = next(s for s in figures["sites"] if s["name"] == "Podsmead")
+    assert (podsmead["budget"], podsmead["spend"]) == ("£1,000", "£500")
 
 
 def test_the_ward_table_and_map_cover_the_programme_s_wards():

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from abcd.celery import app
@@ -27,7 +28,7 @@ def test_the_nightly_task_computes_this_month_and_last_month_and_can_run_twice()
     this_month = indicators.month_start(timezone.localdate())
     assert Snapshot.objects.count() == 2 * per_month
     assert (
-        Snapshot.objects.programme()
+        Snapshot.objects.for_scope()
         .get(indicator__code="conversations", month=this_month)
         .value
         == 1
@@ -53,8 +54,6 @@ def test_the_snapshots_are_scheduled_nightly():
 def test_a_real_worker_computes_the_snapshots_through_redis():
     """The nightly path as it runs in production: beat's message goes
     through Redis to a worker, which writes the snapshots."""
-    from celery.contrib.testing.worker import start_worker
-
     builder = UserFactory(role=Role.BUILDER)
     site = SiteFactory(areas=[WardFactory()], builders=[builder])
     Conversation.objects.create(
@@ -74,7 +73,7 @@ def test_a_real_worker_computes_the_snapshots_through_redis():
     assert stored == Indicator.objects.count() * 3
     this_month = indicators.month_start(timezone.localdate())
     assert (
-        Snapshot.objects.programme()
+        Snapshot.objects.for_scope()
         .get(indicator__code="conversations", month=this_month)
         .value
         == 1

@@ -1,7 +1,10 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from communities.models import Conversation
 from communities.tests.factories import (
@@ -11,7 +14,8 @@ from communities.tests.factories import (
     WardFactory,
 )
 from core.roles import Role
-from evaluation import services
+from evaluation import services, survey_links
+from evaluation.indicators import spec_for
 from evaluation.models import (
     CohesionQuestion,
     Indicator,
@@ -69,9 +73,6 @@ def _programme(size: int):
 
 
 def _dashboard_queries(client, query="") -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/evaluation/dashboard/" + query).status_code == 200
     return len(captured)
@@ -102,7 +103,7 @@ def test_the_dashboard_shows_headlines_with_definitions_pipeline_and_stories(
     client.force_login(officer)
     page = client.get("/evaluation/dashboard/").content.decode()
     assert "Conversations held" in page
-    assert Indicator.objects.get(code="conversations").definition in page
+    assert spec_for(Indicator.objects.get(code="conversations")).definition in page
     assert "<svg" in page
     assert "Waiting to be checked" in page
     assert story.title in page
@@ -188,7 +189,7 @@ def test_a_half_answered_swemwbs_is_refused_with_a_message(client, builder):
 
 def test_a_resident_answers_through_a_link_without_an_account(client):
     ward = WardFactory(name="Podsmead")
-    token = services.survey_link_token(area=ward, wave="follow_up")
+    token = survey_links.survey_link_token(area=ward, wave="follow_up")
     url = f"/evaluation/survey/{token}/"
     page = client.get(url)
     assert page.status_code == 200
@@ -270,7 +271,7 @@ def test_an_officer_renames_an_indicator_and_makes_it_a_headline(client, officer
     indicator = Indicator.objects.get(code="introductions-across-wards")
     client.force_login(officer)
     page = client.get(f"/evaluation/framework/indicators/{indicator.pk}/")
-    assert indicator.definition in page.content.decode()
+    assert spec_for(indicator).definition in page.content.decode()
     client.post(
         f"/evaluation/framework/indicators/{indicator.pk}/",
         {
@@ -283,6 +284,17 @@ def test_an_officer_renames_an_indicator_and_makes_it_a_headline(client, officer
     indicator.refresh_from_db()
     assert indicator.name == "Introductions between wards"
     assert indicator.is_headline
+
+
+def test_the_framework_lists_each_outcome_s_indicators_with_their_definitions(
+    client, officer, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    with django_assert_max_num_queries(8):
+        page = client.get("/evaluation/framework/").content.decode()
+    for indicator in Indicator.objects.with_outcome_and_question():
+        assert escape(indicator.outcome.title) in page
+        assert escape(spec_for(indicator).definition) in page
 
 
 def test_an_officer_adds_a_cohesion_question_that_residents_are_then_asked(
@@ -299,7 +311,7 @@ def test_an_officer_adds_a_cohesion_question_that_residents_are_then_asked(
         },
     )
     question = CohesionQuestion.objects.get(text="I trust people round here")
-    token = services.survey_link_token(area=WardFactory(), wave="baseline")
+    token = survey_links.survey_link_token(area=WardFactory(), wave="baseline")
     assert (
         "I trust people round here"
         in client.get(f"/evaluation/survey/{token}/").content.decode()

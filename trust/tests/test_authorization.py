@@ -20,6 +20,7 @@ from assets.tests.factories import AssetFactory, MappingSessionFactory
 from communities.models import Resident
 from communities.tests.factories import UserFactory
 from core.roles import Role
+from evaluation import report_runs, survey_links
 from evaluation import services as evaluation_services
 from evaluation.models import ReportRun, Story, SurveyResponse
 from grants.models import Application, GrantReport, PanelAssignment
@@ -133,7 +134,7 @@ def build_world():
         )  # fmt: skip
     build_evaluation(world, officer)
     # A report run being built: officers follow it; nobody reads it yet.
-    a.report_run = evaluation_services.report_run_prepare(
+    a.report_run = report_runs.report_run_prepare(
         kind=ReportRun.Kind.ANNUAL, period=2025
     )
     return world, users
@@ -175,7 +176,7 @@ def build_evaluation(world, officer) -> None:
             may_share=key == "a",
             recorded_by=officer,
         )
-        w.survey_token = evaluation_services.survey_link_token(
+        w.survey_token = survey_links.survey_link_token(
             area=ward, wave=SurveyResponse.Wave.BASELINE, site=w.site
         )
     evaluation_services.story_select(

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from evaluation import services
+from evaluation import report_runs
 from evaluation.models import ReportRun
 
 
@@ -40,10 +40,10 @@ class Command(BaseCommand):
                 raise CommandError("Give the month as --month YYYY-MM.") from error
         try:
             with transaction.atomic():
-                run = services.report_run_prepare(kind=kind, period=period)
+                run = report_runs.report_run_prepare(kind=kind, period=period)
                 # Built here rather than by a worker: the sweep must not send it.
                 ReportRun.objects.filter(pk=run.pk).update(sent_at=run.requested_at)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        run = services.report_run_build(run_id=run.pk, notify=False)
+        run = report_runs.report_run_build(run_id=run.pk, notify=False)
         self.stdout.write(run.file.path)
