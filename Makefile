@@ -85,7 +85,7 @@ pango: ## Install Pango for WeasyPrint (the reports' PDFs) if it is missing
 lint: venv ## ruff (lint and format check) and the import-cycle check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) scripts/import_cycles.py
+	$(PY) scripts/import_cycles.py --all-imports
 
 check: venv database ## Django's system checks and the migrations check
 	$(PY) manage.py check --fail-level WARNING

@@ -1,4 +1,5 @@
-"""Find import cycles among the product's modules; exit 1 if there is one.
+"""Find import cycles among the product's modules, and imports against the
+layers (docs/architecture.md); exit 1 if there is either.
 
     python scripts/import_cycles.py            the check `make lint` runs
     python scripts/import_cycles.py --deferred evaluation
@@ -35,6 +36,33 @@ ROOT = Path(__file__).resolve().parent.parent
 # Packages beside the apps that are not the product.
 NOT_PRODUCT = {"e2e", "bench", "scripts", "node_modules", "static", "templates"}
 SKIPPED_DIRS = {"tests", "migrations", "__pycache__"}
+# The apps in the one direction their dependencies point: an app imports only
+# from apps before it. Nothing imports trust or demo; abcd (wiring) may
+# import any app, and no app imports abcd.
+LAYERS = ("core", "communities", "assets", "grants", "evaluation", "trust", "demo")
+IMPORTED_BY_NONE = {"trust", "demo"}
+
+
+def against_layers(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """The imports that point the wrong way between apps."""
+    wrong = []
+    for module, targets in sorted(graph.items()):
+        app = module.split(".")[0]
+        for target in sorted(targets):
+            other = target.split(".")[0]
+            if other == app or app == "abcd":
+                continue
+            if (
+                other == "abcd"
+                or other in IMPORTED_BY_NONE
+                or (
+                    app in LAYERS
+                    and other in LAYERS
+                    and LAYERS.index(other) > LAYERS.index(app)
+                )
+            ):
+                wrong.append((module, target))
+    return wrong
 
 
 def product_modules(root: Path) -> dict[str, Path]:
@@ -230,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Import cycle: {' -> '.join(a_cycle(graph, component))}")
     if not cycles:
         print("No import cycles.")
+    wrong = against_layers(graph)
+    for module, target in wrong:
+        print(f"Against the layers: {module} imports {target}")
+    if not wrong:
+        print("Every import points the way of the layers.")
     for package in args.deferred:
         for name, path in modules.items():
             if name != package and not name.startswith(package + "."):
@@ -238,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             for node in _deferred(tree):
                 shown = ast.unparse(node)
                 print(f"{path.relative_to(ROOT)}:{node.lineno}: {shown}")
-    return 1 if cycles else 0
+    return 1 if cycles or wrong else 0
 
 
 if __name__ == "__main__":
