@@ -553,6 +553,25 @@ class ReportRunDetailView(CapabilityRequiredMixin, DetailView):
     context_object_name = "run"
     queryset = ReportRun.objects.select_related("requested_by", "published_by")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(progress=_run_progress(self.object), **kwargs)
+
+
+def _run_progress(run: ReportRun) -> dict:
+    """The run's progress in the shape every progress page follows
+    (docs/frontend.md): the page shows it first, then asks the status view."""
+    label = run.get_status_display()
+    return {
+        "state": run.status,
+        "state_label": label,
+        "finished": run.is_finished,
+        "processed": run.progress,
+        "total": 100,
+        "percent": run.progress,
+        "message": f"{label}: {run.progress}% done. {run.step}".strip(),
+        "url": reverse("evaluation:report-run", args=[run.pk]),
+    }
+
 
 class ReportRunStatusView(CapabilityRequiredMixin, View):
     """The run's progress as JSON, for the page that follows it."""
@@ -561,16 +580,7 @@ class ReportRunStatusView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk):
         run = get_object_or_404(ReportRun, pk=pk)
-        return JsonResponse(
-            {
-                "status": run.status,
-                "status_label": run.get_status_display(),
-                "progress": run.progress,
-                "step": run.step,
-                "finished": run.is_finished,
-            },
-            headers={"Cache-Control": "no-store"},
-        )
+        return JsonResponse(_run_progress(run), headers={"Cache-Control": "no-store"})
 
 
 class ReportVisibleMixin(CapabilityRequiredMixin):

@@ -286,18 +286,28 @@ def test_a_large_file_imports_in_the_background_with_a_progress_page(
     # Before the worker runs, the progress page and its status say so.
     page = client.get(response["Location"]).content.decode()
     assert "Importing your file" in page
-    status = client.get(f"/assets/import/{asset_import.pk}/status.json").json()
-    assert status == {
-        "status": "queued",
-        "status_label": "Waiting to start",
+    response = client.get(f"/assets/import/{asset_import.pk}/status.json")
+    assert response["Cache-Control"] == "no-store"
+    assert response.json() == {
+        "state": "queued",
+        "state_label": "Waiting to start",
         "finished": False,
-        "done": 0,
+        "processed": 0,
         "total": 5,
+        "percent": 0,
+        "message": "Waiting to start: 0 of 5 rows checked.",
+        "url": f"/assets/import/{asset_import.pk}/",
     }
+    # The page shows the same message before it first asks, and follows it
+    # with the one script every progress page uses.
+    assert "Waiting to start: 0 of 5 rows checked." in page
+    assert f'data-progress-url="/assets/import/{asset_import.pk}/status.json"' in page
+    assert "abcd/progress.js" in page
     callbacks[0]()  # The task runs (eagerly in tests).
-    assert client.get(f"/assets/import/{asset_import.pk}/status.json").json()[
-        "finished"
-    ]
+    status = client.get(f"/assets/import/{asset_import.pk}/status.json").json()
+    assert status["finished"]
+    assert (status["state"], status["processed"], status["percent"]) == ("done", 5, 100)
+    assert status["message"] == "Imported: 5 of 5 rows checked."
     assert Asset.objects.count() == 5
 
 
