@@ -99,6 +99,20 @@ def test_the_map_data_follows_the_filters(client):
     assert names("category=nonsense") == ["Café", "Park", "Shop"]
 
 
+def test_the_map_table_pages_with_the_shared_pagination_keeping_the_filters(client):
+    many_assets(70)  # every fifth is staff only: 56 public, two pages of 50
+
+    page = client.get("/assets/map/?category=physical").content.decode()
+
+    assert '<nav class="govuk-pagination" aria-label="Pages of assets">' in page
+    assert 'aria-label="Page 1 of 2" aria-current="page">1</a>' in page
+    assert 'href="?category=physical&amp;page=2#asset-table" rel="next"' in page
+    assert 'rel="prev"' not in page
+    second = client.get("/assets/map/?category=physical&page=2").content.decode()
+    assert 'aria-label="Page 2 of 2" aria-current="page">2</a>' in second
+    assert 'href="?category=physical&amp;page=1#asset-table" rel="prev"' in second
+
+
 def test_visitors_see_public_assets_and_staff_see_staff_only_ones_too(
     client, make_user
 ):
