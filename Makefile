@@ -82,9 +82,11 @@ pango: ## Install Pango for WeasyPrint (the reports' PDFs) if it is missing
 	  fi; \
 	fi
 
-lint: venv ## ruff: lint and format check
+lint: venv node ## ruff (Python), djLint (templates) and ESLint (JavaScript)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint templates $(wildcard */templates)
+	npx --no-install eslint .
 
 check: venv database ## Django's system checks and the migrations check
 	$(PY) manage.py check --fail-level WARNING
