@@ -82,9 +82,11 @@ pango: ## Install Pango for WeasyPrint (the reports' PDFs) if it is missing
 	  fi; \
 	fi
 
-lint: venv ## ruff (lint and format check) and the import-cycle check
+lint: venv node ## ruff (Python), djLint (templates), ESLint (JavaScript) and the import check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint templates $(wildcard */templates)
+	npx --no-install eslint .
 	$(PY) scripts/import_cycles.py --all-imports
 
 check: venv database ## Django's system checks and the migrations check

@@ -326,9 +326,27 @@ class ImportDetailView(CapabilityRequiredMixin, DetailView):
     queryset = AssetImport.objects.without_content()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["done"] = self.object.rows_checked()
-        return context
+        return super().get_context_data(
+            progress=_import_progress(self.object), **kwargs
+        )
+
+
+def _import_progress(asset_import: AssetImport) -> dict:
+    """The import's progress in the shape every progress page follows
+    (docs/frontend.md): the page shows it first, then asks import_status."""
+    processed = asset_import.rows_checked()
+    total = asset_import.row_count
+    label = asset_import.get_status_display()
+    return {
+        "state": asset_import.status,
+        "state_label": label,
+        "finished": asset_import.is_finished,
+        "processed": processed,
+        "total": total,
+        "percent": min(100, processed * 100 // total) if total else 0,
+        "message": f"{label}: {processed:,} of {total:,} rows checked.",
+        "url": reverse("assets:import-detail", args=[asset_import.pk]),
+    }
 
 
 @capability_required(Capability.MANAGE_ASSET_DATA)
@@ -336,13 +354,7 @@ class ImportDetailView(CapabilityRequiredMixin, DetailView):
 def import_status(request, pk):
     asset_import = get_object_or_404(AssetImport.objects.without_content(), pk=pk)
     return JsonResponse(
-        {
-            "status": asset_import.status,
-            "status_label": asset_import.get_status_display(),
-            "finished": asset_import.is_finished,
-            "done": asset_import.rows_checked(),
-            "total": asset_import.row_count,
-        }
+        _import_progress(asset_import), headers={"Cache-Control": "no-store"}
     )
 
 

@@ -647,6 +647,9 @@ OFFLINE_STATIC = (
     "vendor/idb/idb.js",
     "abcd/init.js",
     "abcd/outbox.js",
+    "abcd/outbox/storage.js",
+    "abcd/outbox/sync.js",
+    "abcd/outbox/page.js",
     "abcd/favicon.svg",
 )
 

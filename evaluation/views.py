@@ -557,6 +557,25 @@ class ReportRunDetailView(CapabilityRequiredMixin, DetailView):
     def get_queryset(self):
         return ReportRun.objects.visible_to(self.request.user).with_people()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(progress=_run_progress(self.object), **kwargs)
+
+
+def _run_progress(run: ReportRun) -> dict:
+    """The run's progress in the shape every progress page follows
+    (docs/frontend.md): the page shows it first, then asks the status view."""
+    label = run.get_status_display()
+    return {
+        "state": run.status,
+        "state_label": label,
+        "finished": run.is_finished,
+        "processed": run.progress,
+        "total": 100,
+        "percent": run.progress,
+        "message": f"{label}: {run.progress}% done. {run.step}".strip(),
+        "url": reverse("evaluation:report-run", args=[run.pk]),
+    }
+
 
 class ReportRunStatusView(CapabilityRequiredMixin, View):
     """The run's progress as JSON, for the page that follows it."""
@@ -565,16 +584,7 @@ class ReportRunStatusView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk):
         run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
-        return JsonResponse(
-            {
-                "status": run.status,
-                "status_label": run.get_status_display(),
-                "progress": run.progress,
-                "step": run.step,
-                "finished": run.is_finished,
-            },
-            headers={"Cache-Control": "no-store"},
-        )
+        return JsonResponse(_run_progress(run), headers={"Cache-Control": "no-store"})
 
 
 class ReportVisibleMixin(CapabilityRequiredMixin):

@@ -99,6 +99,20 @@ def test_the_map_data_follows_the_filters(client):
     assert names("category=nonsense") == ["Café", "Park", "Shop"]
 
 
+def test_the_map_table_pages_with_the_shared_pagination_keeping_the_filters(client):
+    many_assets(70)  # every fifth is staff only: 56 public, two pages of 50
+
+    page = client.get("/assets/map/?category=physical").content.decode()
+
+    assert '<nav class="govuk-pagination" aria-label="Pages of assets">' in page
+    assert 'aria-label="Page 1 of 2" aria-current="page">1</a>' in page
+    assert 'href="?category=physical&amp;page=2#asset-table" rel="next"' in page
+    assert 'rel="prev"' not in page
+    second = client.get("/assets/map/?category=physical&page=2").content.decode()
+    assert 'aria-label="Page 2 of 2" aria-current="page">2</a>' in second
+    assert 'href="?category=physical&amp;page=1#asset-table" rel="prev"' in second
+
+
 def test_visitors_see_public_assets_and_staff_see_staff_only_ones_too(
     client, make_user
 ):
@@ -286,18 +300,28 @@ def test_a_large_file_imports_in_the_background_with_a_progress_page(
     # Before the worker runs, the progress page and its status say so.
     page = client.get(response["Location"]).content.decode()
     assert "Importing your file" in page
-    status = client.get(f"/assets/import/{asset_import.pk}/status.json").json()
-    assert status == {
-        "status": "queued",
-        "status_label": "Waiting to start",
+    response = client.get(f"/assets/import/{asset_import.pk}/status.json")
+    assert response["Cache-Control"] == "no-store"
+    assert response.json() == {
+        "state": "queued",
+        "state_label": "Waiting to start",
         "finished": False,
-        "done": 0,
+        "processed": 0,
         "total": 5,
+        "percent": 0,
+        "message": "Waiting to start: 0 of 5 rows checked.",
+        "url": f"/assets/import/{asset_import.pk}/",
     }
+    # The page shows the same message before it first asks, and follows it
+    # with the one script every progress page uses.
+    assert "Waiting to start: 0 of 5 rows checked." in page
+    assert f'data-progress-url="/assets/import/{asset_import.pk}/status.json"' in page
+    assert "abcd/progress.js" in page
     callbacks[0]()  # The task runs (eagerly in tests).
-    assert client.get(f"/assets/import/{asset_import.pk}/status.json").json()[
-        "finished"
-    ]
+    status = client.get(f"/assets/import/{asset_import.pk}/status.json").json()
+    assert status["finished"]
+    assert (status["state"], status["processed"], status["percent"]) == ("done", 5, 100)
+    assert status["message"] == "Imported: 5 of 5 rows checked."
     assert Asset.objects.count() == 5
 
 

@@ -312,6 +312,9 @@ def test_the_service_worker_lists_the_builder_pages_and_their_files(client):
         "/static/build/abcd.css",
         "/static/vendor/idb/idb.js",
         "/static/abcd/outbox.js",
+        "/static/abcd/outbox/storage.js",
+        "/static/abcd/outbox/sync.js",
+        "/static/abcd/outbox/page.js",
     ):
         assert path in body, path
 

@@ -110,11 +110,14 @@ def test_an_officer_asks_for_a_run_and_follows_it(
     assert run.requested_by == officer
     status = client.get(reverse("evaluation:report-run-status", args=[run.pk])).json()
     assert status == {
-        "status": "done",
-        "status_label": "Done",
-        "progress": 100,
-        "step": "Done",
+        "state": "done",
+        "state_label": "Done",
         "finished": True,
+        "processed": 100,
+        "total": 100,
+        "percent": 100,
+        "message": "Done: 100% done. Done",
+        "url": reverse("evaluation:report-run", args=[run.pk]),
     }
     page = client.get(response.url)
     assert "Read the report" in page.text
@@ -128,7 +131,20 @@ def test_a_run_page_that_is_not_finished_follows_its_progress(client, officer):
     page = client.get(reverse("evaluation:report-run", args=[run.pk]))
 
     assert 'aria-live="polite"' in page.text
-    assert "report_progress.js" in page.text
+    assert "Queued: 0% done." in page.text
+    status_url = reverse("evaluation:report-run-status", args=[run.pk])
+    assert f'data-progress-url="{status_url}"' in page.text
+    assert "abcd/progress.js" in page.text
+    assert client.get(status_url).json() == {
+        "state": "queued",
+        "state_label": "Queued",
+        "finished": False,
+        "processed": 0,
+        "total": 100,
+        "percent": 0,
+        "message": "Queued: 0% done. Waiting for a worker",
+        "url": reverse("evaluation:report-run", args=[run.pk]),
+    }
     assert client.get(reverse("evaluation:report", args=[run.pk])).status_code == 404
 
 
