@@ -516,6 +516,23 @@ class ResidentQuerySet(ScopedQuerySet):
     interest_path = "tags__tag"
     interest_is_many = True
 
+    def inactive_since(self, day: datetime.date) -> ResidentQuerySet:
+        """Residents with no activity since ``day``: their record unchanged,
+        and no conversation, introduction or consent given since."""
+        since = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        recent_introduction = Introduction.objects.filter(
+            models.Q(resident=models.OuterRef("pk"))
+            | models.Q(to_resident=models.OuterRef("pk"))
+            | models.Q(connector=models.OuterRef("pk")),
+            introduced_on__gte=day,
+        )
+        return (
+            self.filter(updated_at__lt=since)
+            .exclude(conversations__held_on__gte=day)
+            .exclude(consents__given_at__gte=since)
+            .exclude(models.Exists(recent_introduction))
+        )
+
     def for_detail(self):
         """With their site, ward and who recorded them, for their own page."""
         return self.select_related("site", "area", "created_by")

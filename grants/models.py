@@ -236,6 +236,16 @@ class Criterion(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def made_with_email(self, email: str) -> ApplicationQuerySet:
+        """Applications made with this email address (in any case): the only
+        link between a resident's record and an application. None for no
+        address."""
+        return self.filter(email__iexact=email) if email else self.none()
+
+    def drafts_untouched_since(self, moment: datetime.datetime) -> ApplicationQuerySet:
+        """Drafts never sent and not changed since ``moment``."""
+        return self.filter(status=Application.Status.DRAFT, updated_at__lt=moment)
+
     def from_resume_token(self, token: str) -> Application | None:
         """The application an emailed link's token names, or None when the
         token was tampered with, has expired or was revoked."""

@@ -75,14 +75,6 @@ def totp_device_start(*, user) -> TOTPDevice:
     return device
 
 
-def applications_of(resident: Resident):
-    """Grant applications made with the resident's email address: the only
-    link between a resident's record and an application."""
-    if not resident.email:
-        return Application.objects.none()
-    return Application.objects.filter(email__iexact=resident.email)
-
-
 def _anonymise_applications(application_ids: list[int]) -> None:
     if not application_ids:
         return
@@ -104,7 +96,9 @@ def _scrub_application_events(application_ids: list[int]) -> None:
 def _erase(resident: Resident, *, reason: str, erased_by) -> Erasure:
     now = timezone.now()
     pk = resident.pk
-    application_ids = list(applications_of(resident).values_list("pk", flat=True))
+    application_ids = list(
+        Application.objects.made_with_email(resident.email).values_list("pk", flat=True)
+    )
     # The resident's own row, and the audit trail's copies of it.
     Resident.objects.filter(pk=pk).update(**RESIDENT_ERASED_VALUES)
     event_model("Resident").objects.filter(pgh_obj_id=pk).update(
@@ -180,46 +174,8 @@ class RetentionPlan:
         return out or ["Nothing is due under the retention schedule."]
 
 
-def residents_due_for_retention(*, today: datetime.date | None = None):
-    """Residents with no activity (their record changed, a conversation, an
-    introduction, a consent) since the cut-off, not erased already."""
-    days = settings.RETENTION_RESIDENT_INACTIVE_DAYS
-    if not days:
-        return Resident.objects.none()
-    today = today or timezone.localdate()
-    cutoff = today - datetime.timedelta(days=days)
-    cutoff_at = timezone.make_aware(
-        datetime.datetime.combine(cutoff, datetime.time.min)
-    )
-    recent_introduction = Introduction.objects.filter(
-        models.Q(resident=models.OuterRef("pk"))
-        | models.Q(to_resident=models.OuterRef("pk"))
-        | models.Q(connector=models.OuterRef("pk")),
-        introduced_on__gte=cutoff,
-    )
-    return (
-        Resident.objects.filter(updated_at__lt=cutoff_at, erasure__isnull=True)
-        .exclude(conversations__held_on__gte=cutoff)
-        .exclude(consents__given_at__gte=cutoff_at)
-        .exclude(models.Exists(recent_introduction))
-        .select_related("site")
-        .order_by("pk")
-    )
-
-
-def drafts_due_for_retention(*, today: datetime.date | None = None):
-    days = settings.RETENTION_DRAFT_APPLICATION_DAYS
-    if not days:
-        return Application.objects.none()
-    today = today or timezone.localdate()
-    cutoff_at = timezone.make_aware(
-        datetime.datetime.combine(
-            today - datetime.timedelta(days=days), datetime.time.min
-        )
-    )
-    return Application.objects.filter(
-        status=Application.Status.DRAFT, updated_at__lt=cutoff_at
-    ).order_by("pk")
+def _cutoff(days: int, today: datetime.date | None) -> datetime.date:
+    return (today or timezone.localdate()) - datetime.timedelta(days=days)
 
 
 @transaction.atomic
@@ -228,10 +184,26 @@ def retention_apply(
 ) -> RetentionPlan:
     """Apply the retention schedule, or with ``dry_run`` only say what it
     would do. Running it twice does nothing the second time."""
-    plan = RetentionPlan(
-        residents=list(residents_due_for_retention(today=today)),
-        draft_applications=list(drafts_due_for_retention(today=today)),
+    resident_days = settings.RETENTION_RESIDENT_INACTIVE_DAYS
+    draft_days = settings.RETENTION_DRAFT_APPLICATION_DAYS
+    residents = (
+        Resident.objects.inactive_since(_cutoff(resident_days, today))
+        .filter(erasure__isnull=True)
+        .select_related("site")
+        .order_by("pk")
+        if resident_days
+        else Resident.objects.none()
     )
+    drafts = (
+        Application.objects.drafts_untouched_since(
+            timezone.make_aware(
+                datetime.datetime.combine(_cutoff(draft_days, today), datetime.time.min)
+            )
+        ).order_by("pk")
+        if draft_days
+        else Application.objects.none()
+    )
+    plan = RetentionPlan(residents=list(residents), draft_applications=list(drafts))
     if dry_run:
         return plan
     with pghistory.context(reason="retention schedule"):

@@ -13,9 +13,10 @@ from django.db.models import Q
 
 from communities.models import Introduction, Resident
 from core.signals import personal_data_requested
+from grants.models import Application
 
 from .models import RecordAccess
-from .services import applications_of, event_model
+from .services import event_model
 
 RESIDENT_FIELDS = (
     "first_name",
@@ -181,7 +182,9 @@ def subject_access_report(*, resident: Resident) -> dict:
                 "amount_requested": a.amount_requested,
                 "created_at": a.created_at,
             }
-            for a in applications_of(resident).select_related("fund")
+            for a in Application.objects.made_with_email(resident.email).select_related(
+                "fund"
+            )
         ],
         "other_records": [
             section

@@ -27,6 +27,7 @@ from communities.models import Resident
 from core.access import CapabilityRequiredMixin
 from core.forms import add_service_errors
 from core.roles import Capability, Role, roles_of
+from grants.models import Application
 
 from . import register, services
 from .forms import EraseForm, ResidentSearchForm, TokenForm
@@ -177,7 +178,9 @@ class EraseView(ResidentMixin, FormView):
         context.update(
             resident=self.resident,
             erasure=Erasure.objects.of(self.resident).first(),
-            applications=services.applications_of(self.resident).count(),
+            applications=Application.objects.made_with_email(
+                self.resident.email
+            ).count(),
         )
         return context
 
