@@ -98,7 +98,7 @@ def test_gifts_cannot_be_added_as_named_assets(officer):
 
 
 def test_bad_input_changes_nothing(officer):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'latitude': .*less than or equal to 90"):
         asset_create(
             name="Hall",
             category=Category.PHYSICAL,
