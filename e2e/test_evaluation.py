@@ -63,6 +63,12 @@ def test_an_officer_reads_the_dashboard_and_filters_it_by_site(
 def test_the_dashboard_fits_a_phone(phone_page, live_server, make_user, programme):
     make_user(Role.OFFICER, username="olive")
     sign_in(phone_page, live_server, "olive")
+    # Measured on the dashboard itself, not on a sign-in page sent back.
+    expect(phone_page).to_have_url(f"{live_server.url}/evaluation/dashboard/")
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text(
+        "Programme dashboard"
+    )
+    expect(phone_page.locator(".abcd-figure").first).to_be_visible()
     fits_a_phone(phone_page)
     phone_page.axe()
 
