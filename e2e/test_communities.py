@@ -7,19 +7,17 @@ from communities.models import Group, Introduction, Resident
 from communities.tests.factories import ResidentFactory, SiteFactory, WardFactory
 from core.roles import Role
 
-from .conftest import sign_in
+from .conftest import fits_a_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def site(make_user):
-    builder = make_user(Role.BUILDER, username="ben", first_name="Ben")
-    ward = WardFactory(name="Matson and Robinswood")
-    site = SiteFactory(name="Matson", builders=[builder], areas=[ward])
+def site(builder_site):
+    site = builder_site("Matson", ward="Matson and Robinswood")
     ResidentFactory(
         site=site,
-        area=ward,
+        area=site.areas.get(),
         first_name="Gwen",
         last_name="Roberts",
         consents=["introduce"],
@@ -97,7 +95,7 @@ def test_a_builder_on_a_phone_logs_introduces_and_records_a_group(
         "allotments",
     }
     # Every page fitted the phone's width.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    fits_a_phone(page)
 
 
 def test_an_officer_filters_residents_and_opens_a_timeline(

@@ -5,29 +5,24 @@ recommendations and publishes; cabinet reads the review on a phone."""
 import pytest
 from playwright.sync_api import expect
 
-from communities.tests.factories import UserFactory
 from core.roles import Role
 from evaluation import report_runs
 from evaluation.models import ReportRun
 from evaluation.tests.factories import annual_programme
 
-from .conftest import sign_in
+from .conftest import fits_a_phone, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-# A browser test starts from empty tables: it needs Leeds' framework too.
-from evaluation.tests.conftest import leeds_framework  # noqa: F401
-
-
-def fits_a_phone(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("evaluation_framework"),
+]
 
 
 def test_an_officer_builds_writes_recommendations_and_publishes_the_review(
-    page, live_server
+    page, live_server, make_user
 ):
     annual_programme()
-    UserFactory(role=Role.OFFICER, username="olive")
+    make_user(Role.OFFICER, username="olive")
     sign_in(page, live_server, "olive")
     page.axe()
 
@@ -78,9 +73,9 @@ def test_an_officer_builds_writes_recommendations_and_publishes_the_review(
     assert ReportRun.objects.published().count() == 1
 
 
-def test_the_run_page_follows_the_run_until_it_is_done(page, live_server):
+def test_the_run_page_follows_the_run_until_it_is_done(page, live_server, make_user):
     annual_programme()
-    UserFactory(role=Role.OFFICER, username="olive")
+    make_user(Role.OFFICER, username="olive")
     run = report_runs.report_run_prepare(kind=ReportRun.Kind.ANNUAL, period=2025)
     sign_in(page, live_server, "olive")
     page.axe()
@@ -98,7 +93,7 @@ def test_the_run_page_follows_the_run_until_it_is_done(page, live_server):
 
 
 def test_cabinet_reads_the_published_review_on_a_phone(
-    phone_page, live_server, django_capture_on_commit_callbacks
+    phone_page, live_server, make_user, django_capture_on_commit_callbacks
 ):
     page = phone_page
     annual_programme()
@@ -106,7 +101,7 @@ def test_cabinet_reads_the_published_review_on_a_phone(
     run = report_runs.report_run_build(run_id=run.pk, notify=False)
     report_runs.report_recommendations_save(run=run, recommendations="Keep going")
     report_runs.report_publish(run=run, published_by=None)
-    UserFactory(role=Role.CABINET, username="carol")
+    make_user(Role.CABINET, username="carol")
 
     sign_in(page, live_server, "carol")
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")

@@ -15,13 +15,9 @@ from grants import services
 from grants.models import Application
 from grants.tests.factories import ApplicationFactory, FundFactory
 
-from .conftest import sign_in
+from .conftest import fits_a_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fits_a_phone(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 def test_a_resident_applies_on_a_phone(phone_page, live_server):

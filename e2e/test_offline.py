@@ -4,11 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from communities.models import Conversation, Resident, SyncItem
-from communities.tests.factories import ResidentFactory, SiteFactory, WardFactory
+from communities.tests.factories import ResidentFactory
 from core.roles import Role
 
-from .axe import check_accessibility
-from .conftest import sign_in
+from .conftest import sign_in, submit_sign_in, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,11 +22,11 @@ BUILDER_PAGES = [
 
 
 @pytest.fixture
-def site(make_user):
-    builder = make_user(Role.BUILDER, username="ben", first_name="Ben")
-    ward = WardFactory(name="Podsmead")
-    site = SiteFactory(name="Podsmead", builders=[builder], areas=[ward])
-    ResidentFactory(site=site, area=ward, first_name="Gwen", consents=["introduce"])
+def site(builder_site):
+    site = builder_site("Podsmead")
+    ResidentFactory(
+        site=site, area=site.areas.get(), first_name="Gwen", consents=["introduce"]
+    )
     return site
 
 
@@ -36,13 +35,7 @@ def keeps_to_the_csp(page):
     """The outbox and the service worker run under the same Content
     Security Policy as every page (no unsafe-inline): nothing is blocked,
     in the page or in the worker."""
-    blocked = []
-
-    def note(message):
-        if "Content Security Policy" in message.text:
-            blocked.append(message.text)
-
-    page.context.on("console", note)
+    blocked = watch_csp(page.context)
     yield
     assert not blocked, blocked
 
@@ -66,7 +59,7 @@ def visit_builder_pages(page, live_server):
 
 
 def test_three_items_logged_offline_survive_a_reload_and_arrive_exactly_once(
-    page, live_server, site, make_user
+    page, live_server, site, make_user, new_page
 ):
     context = page.context
     sign_in(page, live_server, "ben")
@@ -145,18 +138,15 @@ def test_three_items_logged_offline_survive_a_reload_and_arrive_exactly_once(
 
     # An officer sees them in the lists.
     make_user(Role.OFFICER, username="olivia")
-    officer = context.browser.new_context().new_page()
-    officer.goto(live_server.url + "/sign-in/")
-    officer.get_by_label("Username").fill("olivia")
-    officer.get_by_label("Password").fill("a long test passphrase for everyone")
-    officer.get_by_role("button", name="Sign in").click()
+    officer = new_page()
+    sign_in(officer, live_server, "olivia")
+    officer.axe()
     officer.goto(live_server.url + "/communities/conversations/")
     expect(officer.get_by_role("status")).to_have_text("2 conversations")
-    check_accessibility(officer)
+    officer.axe()
     officer.goto(live_server.url + "/communities/residents/?q=Aisha")
     expect(officer.get_by_role("status")).to_have_text("1 resident")
-    check_accessibility(officer)
-    officer.context.close()
+    officer.axe()
 
 
 def test_items_wait_through_an_expired_session_and_arrive_after_sign_in(
@@ -181,9 +171,7 @@ def test_items_wait_through_an_expired_session_and_arrive_after_sign_in(
 
     page.get_by_role("link", name="Sign in again").click()
     page.axe()
-    page.get_by_label("Username").fill("ben")
-    page.get_by_label("Password").fill("a long test passphrase for everyone")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, "ben")
     expect(page.locator("#outbox-status")).to_be_hidden(timeout=15_000)
     page.axe()
     assert waiting(page) == 0

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 
-from .conftest import sign_in
+from .conftest import AccessibilityError, check_accessibility, fits_a_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +61,7 @@ def test_a_builder_on_a_phone_can_open_the_menu(phone_page, live_server, make_us
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("My work")
     phone_page.axe()
     # The page fits a 375 px screen without sideways scrolling.
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    fits_a_phone(phone_page)
 
 
 def test_public_pages_are_accessible(page, live_server):
@@ -73,10 +73,8 @@ def test_public_pages_are_accessible(page, live_server):
 
 def test_the_axe_helper_reports_violations(page):
     """The harness itself: a page with known failures must not pass."""
-    from .axe import AccessibilityError, check_accessibility
-
     page.set_content('<html><body><img src="x.png"><a href="#"></a></body></html>')
-    with pytest.raises(AccessibilityError) as failure:
+    with pytest.raises(AccessibilityError, match=r"axe violation\(s\) on") as failure:
         check_accessibility(page)
     assert "image-alt" in str(failure.value)
     assert "html-has-lang" in str(failure.value)

@@ -11,23 +11,9 @@ from communities.models import Resident
 from core.roles import Role
 from trust.tests.factories import make_site
 
-from .conftest import sign_in
+from .conftest import fits_a_phone, sign_in, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def watch_csp(page) -> list[str]:
-    """Console reports of anything the Content Security Policy blocked."""
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    return violations
 
 
 def test_an_officer_sets_up_two_factor_then_answers_and_erases(
@@ -96,8 +82,7 @@ def test_a_visitor_reads_the_privacy_notice_and_the_map_keeps_to_the_csp(
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacy notice")
     expect(page.get_by_text("Public task", exact=False).first).to_be_visible()
     page.axe()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375
+    fits_a_phone(page)
 
     page.goto(f"{live_server.url}/assets/map/")
     page.wait_for_load_state("networkidle")

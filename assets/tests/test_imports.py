@@ -142,7 +142,9 @@ def test_a_file_that_cannot_be_read_is_refused_before_anything(officer, raw, mes
 
 def test_a_mapping_without_a_name_or_a_category_is_refused(officer):
     asset_import = start(officer, "title,kind\nHall,physical\n")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(
+        ValidationError, match="Choose the column that holds each asset's name"
+    ) as refused:
         services.asset_import_map_columns(
             asset_import=asset_import,
             mapping={"name": "", "category": ""},

@@ -14,12 +14,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_individual_can_never_be_stored_as_an_asset():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match='check constraint "asset_never_an_individual"'
+    ):
         AssetFactory(category=Category.GIFTS)
 
 
 def test_latitude_needs_a_longitude():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match='check constraint "asset_latitude_and_longitude_together"'
+    ):
         AssetFactory(latitude=51.0, longitude=None)
 
 

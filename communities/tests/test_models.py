@@ -57,17 +57,24 @@ def test_a_point_in_the_bounding_box_but_outside_the_shape_is_not_in_the_ward():
 
 def test_ons_codes_are_unique():
     WardFactory(ons_code="E05010950")
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match='unique constraint "area_unique_ons_code"'
+    ):
         WardFactory(ons_code="E05010950")
 
 
 def test_a_neighbourhood_must_sit_inside_a_ward():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError,
+        match='check constraint "area_ward_has_no_parent_neighbourhood_has_one"',
+    ):
         Area.objects.create(kind=Area.Kind.NEIGHBOURHOOD, name="Orphan")
 
 
 def test_imd_decile_is_between_1_and_10():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match='check constraint "area_imd_decile_1_to_10"'
+    ):
         WardFactory(imd_decile=11)
 
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -54,7 +55,7 @@ def test_inner_spaces_are_collapsed():
 
 
 def test_an_empty_tag_is_refused():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Enter a word or phrase"):
         services.tag_get_or_create(name="   ")
 
 
@@ -80,7 +81,7 @@ def test_a_resident_needs_only_a_first_name(site, builder):
 def test_a_resident_without_a_first_name_is_refused_and_nothing_is_stored(
     site, builder
 ):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'first_name': .*cannot be blank"):
         services.resident_create(
             site=site, created_by=builder, first_name=" ", passions=["cooking"]
         )
@@ -123,7 +124,9 @@ def test_a_builder_cannot_record_a_resident_for_another_site(builder):
 
 
 def test_a_connector_must_say_what_gift_they_share(site, builder):
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match="Enter the gift this Community Connector shares"
+    ):
         services.resident_create(
             site=site, created_by=builder, first_name="Sam", is_connector=True
         )
@@ -214,7 +217,7 @@ def test_a_conversation_with_a_new_resident_is_one_step(site, builder, ward):
 
 
 def test_a_conversation_in_the_future_is_refused(site, builder):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="cannot be in the future"):
         services.conversation_log(
             builder=builder, site=site, held_on=TODAY + datetime.timedelta(days=1)
         )
@@ -238,19 +241,22 @@ def test_a_conversation_is_written_without_a_savepoint(site, builder):
 
 
 @pytest.mark.parametrize(
-    "refused",
+    ("refused", "message"),
     [
-        {"gifts_discovered": ["x" * 61]},
-        {"held_on": TODAY + datetime.timedelta(days=1)},
+        ({"gifts_discovered": ["x" * 61]}, "60 characters or fewer"),
+        ({"held_on": TODAY + datetime.timedelta(days=1)}, "cannot be in the future"),
         # Checked as the new resident is written: after the resident's row.
-        {"new_resident": {"first_name": "Aisha", "passions": ["y" * 61]}},
+        (
+            {"new_resident": {"first_name": "Aisha", "passions": ["y" * 61]}},
+            "60 characters or fewer",
+        ),
     ],
 )
 def test_a_refused_conversation_leaves_nothing_and_the_request_usable(
-    site, builder, refused
+    site, builder, refused, message
 ):
     with transaction.atomic():  # as a request's
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match=message):
             services.conversation_log(
                 **{"builder": builder, "site": site, "held_on": TODAY, **refused}
             )
@@ -261,7 +267,9 @@ def test_a_refused_conversation_leaves_nothing_and_the_request_usable(
 
 def test_a_conversation_cannot_name_another_sites_resident(site, builder):
     stranger = ResidentFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match=re.escape(f"{stranger} is not known to {site}.")
+    ):
         services.conversation_log(
             builder=builder, site=site, held_on=TODAY, residents=[stranger]
         )
@@ -368,7 +376,9 @@ def test_an_introduction_to_a_group_and_its_duplicate(site, builder):
 def test_an_introduction_made_by_a_connector_names_a_real_connector(site, builder):
     a, b = agreed(site), agreed(site)
     not_a_connector = agreed(site)
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match="Choose the Community Connector who made it"
+    ):
         services.introduction_make(
             resident=a,
             to_resident=b,
@@ -394,7 +404,9 @@ def test_an_introduction_made_by_a_connector_names_a_real_connector(site, builde
 def test_a_builder_cannot_introduce_someone_from_another_site(site, builder):
     a = agreed(site)
     stranger = agreed(SiteFactory())
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match="You can only introduce residents your sites know"
+    ):
         services.introduction_make(
             resident=a,
             to_resident=stranger,
@@ -436,12 +448,15 @@ def test_a_group_is_recorded_with_its_members_and_origins(site, builder, ward):
 
 
 def test_a_group_cannot_be_recorded_in_a_ward_outside_the_site(site, builder):
-    with pytest.raises(ValidationError):
+    elsewhere = WardFactory()
+    with pytest.raises(
+        ValidationError, match=re.escape(f"{elsewhere} is not one of {site}'s wards.")
+    ):
         services.group_record(
             name="x",
             interest="y",
             site=site,
-            area=WardFactory(),
+            area=elsewhere,
             founded_on=TODAY,
             created_by=builder,
         )
