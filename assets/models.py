@@ -135,7 +135,11 @@ class AssetQuerySet(models.QuerySet):
         return self.filter(category=category)
 
     def tagged(self, tag) -> AssetQuerySet:
-        return self.filter(tags=tag)
+        """Assets with this tag, matched by id so that the tag filter's join
+        is not the one a later read of every tag (the map's) goes through."""
+        return self.filter(
+            pk__in=Asset.tags.through.objects.filter(tag=tag).values("asset_id")
+        )
 
     def located(self) -> AssetQuerySet:
         return self.filter(latitude__isnull=False, longitude__isnull=False)

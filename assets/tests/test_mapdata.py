@@ -137,11 +137,6 @@ def test_the_features_are_read_in_one_query_however_many_assets(
     assert len(collection["features"]) == 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the tag filter's join is reused by the tags' ArrayAgg, so each "
-    "feature lists only the tag filtered on",
-)
 def test_a_map_filtered_by_one_tag_still_lists_each_assets_every_tag():
     AssetFactory(name="Library", tags=["books", "reading", "wifi"])
     AssetFactory(name="Cafe", tags=["wifi"])
