@@ -41,8 +41,8 @@ class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
 
     Django's iterator reads them through a server-side cursor (declare,
     fetch and close: three round trips, every time the options are drawn)
-    and counts them with a query of its own; on a list's filters (sites,
-    wards, every interest) that was a tenth of the page. This one reads the
+    and counts them with a query of its own, for each of a list's filters
+    (sites, wards, every interest) on every page. This one reads the
     field's queryset, which keeps its rows for the rest of the request, and
     counts what it read. It asks the field for its queryset when the options
     are drawn, not when it is made, so that a field's queryset can wait
@@ -71,7 +71,7 @@ class ScopedChoiceMixin:
     is needed, not when the form is made. A form the phone sends is checked
     and never drawn, and a field sent empty needs no choices at all: making
     a builder's conversation form's querysets (the sites, their wards and
-    the residents) was a tenth of a submission's CPU."""
+    the residents) on every submission was work thrown away."""
 
     _make_queryset = None
 
