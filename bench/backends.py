@@ -15,34 +15,31 @@ signed in on one server be used on the other.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 
 from communities.backends import SignInBackend
 from communities.models import User
 
 
-class OrmSignInBackend(SignInBackend):
-    """Django's ModelBackend.get_user with the user's groups and sites
-    prefetched (three queries: the user, their groups, their sites), giving
-    the user the same ``group_names`` and ``built_sites`` as production's
-    read, which the roles and the site scoping use."""
+class OrmSignInBackend(ModelBackend):
+    """Django's own ModelBackend.get_user, then the user's group names and
+    the sites they build in, each read through the ORM (three queries in
+    all), given to the user as production's read gives them
+    (``group_names`` and ``built_sites``, which the roles and the site
+    scoping use): the two reads differ in how they read, not in what the
+    app then does. Of the plain ways to write it this cost the least CPU,
+    less than the user with its groups and sites prefetched."""
 
     def get_user(self, user_id):
         try:
             user_id = User._meta.pk.to_python(user_id)
         except ValidationError:  # not an id at all: nobody, not a query error
             return None
-        try:
-            user = User._default_manager.prefetch_related(
-                Prefetch("groups", queryset=Group.objects.only("name")), "sites"
-            ).get(pk=user_id)
-        except User.DoesNotExist:
+        user = super().get_user(user_id)
+        if user is None:
             return None
-        if not self.user_can_authenticate(user):
-            return None
-        user.group_names = [group.name for group in user.groups.all()]
+        user.group_names = list(user.groups.values_list("name", flat=True))
         user.built_sites = list(user.sites.all())
         return user
 

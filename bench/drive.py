@@ -49,9 +49,10 @@ THINK_SECONDS = (1.0, 4.0)
 # bare write and the user-read comparison): more than the workers, so that
 # every worker is always busy.
 PHONES = 16
-# Rounds of the user-read comparison: the two servers take turns, so a slow
-# spell of the machine falls on both.
-ROUNDS = 3
+# The capacity measurements take turns, round by round (a submission, a
+# bare write, a submission to the server reading the user through the ORM),
+# so that a slow spell of the machine falls on each of them alike.
+ROUNDS = 5
 
 
 class Session:
@@ -256,7 +257,9 @@ def builder_phones(base: str, password: str, count: int = PHONES) -> list[Sessio
     return phones
 
 
-def send_at_once(sessions: list[Session], send, total: int) -> dict:
+def send_at_once(
+    sessions: list[Session], send, total: int, warmup: int = WARMUP
+) -> dict:
     """Every phone sending one item after another, all at once, ``total``
     items in all: the times (ms), the errors and the wall-clock seconds."""
     lock = threading.Lock()
@@ -273,7 +276,7 @@ def send_at_once(sessions: list[Session], send, total: int) -> dict:
     def work(session: Session):
         nonlocal errors
         try:
-            for _ in range(WARMUP):
+            for _ in range(warmup):
                 _elapsed, ok = send(session)
                 if not ok:
                     raise SystemExit("a warm-up request was refused")
@@ -311,31 +314,39 @@ def capacity(sessions: list[Session], send, total: int) -> dict:
     return summary([send_at_once(sessions, send, total)], len(sessions))
 
 
-def user_read(officer, phones, orm_base: str, resident: str, site: str) -> dict:
-    """The same pages and submissions from the server reading each request's
-    user through production's function and from the one reading it through
-    the ORM (bench.backends), the two taking turns: the bare view and the
-    dashboard request by request, the submissions round by round."""
-    servers = {"function": (officer, phones)}
-    servers["orm"] = (officer.share(orm_base), [p.share(orm_base) for p in phones])
+def in_turns(kinds: dict[str, tuple[list[Session], object]], total: int) -> dict:
+    """Each kind of request sent by its phones all at once, ``total`` of each
+    in all, the kinds taking turns over ROUNDS rounds. The first round warms
+    every web process up; the later ones send two each first, untimed, so
+    that every phone is under way when the clock starts."""
+    runs = {name: [] for name in kinds}
+    for round_ in range(ROUNDS):
+        for name, (sessions, send) in kinds.items():
+            warmup = WARMUP if round_ == 0 else 2
+            runs[name].append(send_at_once(sessions, send, total // ROUNDS, warmup))
+    return {name: summary(runs[name], len(kinds[name][0])) for name in kinds}
+
+
+def user_read(officer, orm_base: str, resident: str, submissions: dict) -> dict:
+    """The same pages from the server reading each request's user through
+    production's function and from the one reading it through the ORM
+    (bench.backends), request by request in turns: the bare view and the
+    dashboard; and the submissions, which took turns round by round."""
+    sessions = {"function": officer, "orm": officer.share(orm_base)}
     pages = {"bare_view": BARE, "dashboard": PAGES["dashboard"][0]}
     measured = timed_on(
         {
             (read, name): (session, path.format(resident=resident))
-            for read, (session, _phones) in servers.items()
+            for read, session in sessions.items()
             for name, path in pages.items()
         }
     )
-    runs = {read: [] for read in servers}
-    for _ in range(ROUNDS):
-        for read, (_session, sessions) in servers.items():
-            runs[read].append(send_at_once(sessions, conversation_sender(site), 1000))
     results = {
         read: {
             **{name: measured[read, name] for name in pages},
-            "builder_submit": summary(runs[read], len(phones)),
+            "builder_submit": submissions[read],
         }
-        for read in servers
+        for read in sessions
     }
     results["orm_vs_function_p50"] = {
         name: round(
@@ -431,22 +442,38 @@ def main():
     builder = Session(base)
     builder.sign_in(BUILDER, password)
     results["builder_page"] = builder_page_bytes(builder)
-    # The mixed load before the submission runs: those write 3,000
-    # conversations to one site in half a minute (months of a site's work),
-    # which would leave the load's builders a day no site has.
+    # The mixed load before the submission runs: those write over 4,000
+    # conversations to one site in a minute (months of a site's work), which
+    # would leave the load's builders a day no site has.
     results["load"] = mixed_load(officer, base, password, resident, site)
     phones = builder_phones(base, password)
-    results["builder_submit"] = capacity(phones, conversation_sender(site), 2000)
-    # The floor for that: the same phones, each request writing one row and
-    # nothing else.
-    results["bare_write"] = capacity(phones, bare_write_sender(site), 2000)
+    kinds = {
+        "builder_submit": (phones, conversation_sender(site)),
+        # The floor for that: the same phones, each request writing one row
+        # and nothing else.
+        "bare_write": (phones, bare_write_sender(site)),
+    }
+    if orm_base:
+        orm_phones = [phone.share(orm_base) for phone in phones]
+        kinds["orm_builder_submit"] = (orm_phones, conversation_sender(site))
+    capacities = in_turns(kinds, 2000)
+    results["builder_submit"] = capacities["builder_submit"]
+    results["bare_write"] = capacities["bare_write"]
     # The same endpoint at a working day's pace: four phones sending at once
     # (the saturated run above measures capacity; this, a builder's wait).
     results["builder_submit_light"] = capacity(
         phones[:4], conversation_sender(site), 500
     )
     if orm_base:
-        results["user_read"] = user_read(officer, phones, orm_base, resident, site)
+        results["user_read"] = user_read(
+            officer,
+            orm_base,
+            resident,
+            {
+                "function": capacities["builder_submit"],
+                "orm": capacities["orm_builder_submit"],
+            },
+        )
     print(json.dumps(results))
 
 
