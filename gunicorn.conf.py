@@ -10,7 +10,7 @@ def post_worker_init(worker):
 
     A worker starts with about 90,000 objects (Django, the apps, their
     modules) that live as long as it does. Python's full collection walks
-    all of them every few dozen requests, about 27 ms each time, which
-    landed on one request in twenty-four: a staff list's p95 doubled.
+    all of them every few dozen requests, and the requests it lands on make
+    every page's slow tail (docs/scaling.md).
     Frozen, they are never walked; what requests make is still collected."""
     gc.freeze()

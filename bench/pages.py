@@ -9,6 +9,8 @@ PAGES = {
     "grant_queue": ("/grants/review/", "officer"),
 }
 BARE = "/ping"
+# A signed-in PUT that writes one row (bench.views.bare_write), under a new ID.
+BARE_WRITE = "/bench/bare-write/"
 ADMIN_CHANGELIST = "/admin/communities/resident/"
 BUILDER_PAGE = "/communities/conversations/new/"
 OFFICER = "city-officer"

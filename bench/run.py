@@ -6,6 +6,11 @@ The city is seeded once into BENCH_DATABASE_URL and every run measures a
 fresh copy of it (the same name with "_run"): what one run's submissions
 write never slows the next run's pages.
 
+Two servers run side by side on the same copy: the app as in production on
+BENCH_PORT, and the same app reading each request's user through the ORM
+instead of production's function (BENCH_USER_READ=orm, see bench.backends)
+on the port after it, for the comparison under "user_read".
+
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
 abcd_bench), BENCH_PORT (8765), BENCH_WORKERS (gunicorn workers, default 4).
 """
@@ -37,6 +42,11 @@ GOALS = {
     "map data under 150 ms": ("pages.map_geojson.p95_ms", "<", 150),
     "map data under 600 KB compressed": ("pages.map_geojson.bytes_gz", "<", 600_000),
     "builder submission p95 under 50 ms": ("builder_submit.p95_ms", "<", 50),
+    "builder submission p50 at most 3x a bare write": (
+        "ratios.builder_submit_vs_bare_write",
+        "<=",
+        3,
+    ),
     "builder submissions at least 300 a second": ("builder_submit.per_s", ">=", 300),
     "annual review under 20 s": ("annual_review_s", "<", 20),
     "builder page under 150 KB compressed": ("builder_page_bytes_gz", "<", 150_000),
@@ -56,11 +66,12 @@ RUN_NAME = f"{SEED_NAME}_run"
 RUN_URL = urlunsplit(SEED._replace(path=f"/{RUN_NAME}"))
 
 
-def env(database_url: str = RUN_URL) -> dict[str, str]:
+def env(database_url: str = RUN_URL, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "abcd.settings.bench",
         "DATABASE_URL": database_url,
+        **extra,
     }
 
 
@@ -151,16 +162,9 @@ def judge(results: dict) -> dict:
     return verdicts
 
 
-def main() -> int:
-    prepare()
-    password = (
-        os.environ.get("DEMO_PASSWORD") or (ROOT / ".demo-password").read_text().strip()
-    )
-    found = json.loads(run(PYTHON, "bench/queries.py", capture=True))
-    review = json.loads(run(PYTHON, "bench/report.py", capture=True))
-    port = os.environ.get("BENCH_PORT", "8765")
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
+def serve(port: int, user_read: str) -> subprocess.Popen:
+    """gunicorn serving the run's copy, with the user read given."""
+    return subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "abcd.wsgi",
@@ -172,10 +176,23 @@ def main() -> int:
             "warning",
         ],
         cwd=ROOT,
-        env=env(),
+        env=env(BENCH_USER_READ=user_read),
     )
+
+
+def main() -> int:
+    prepare()
+    password = (
+        os.environ.get("DEMO_PASSWORD") or (ROOT / ".demo-password").read_text().strip()
+    )
+    found = json.loads(run(PYTHON, "bench/queries.py", capture=True))
+    review = json.loads(run(PYTHON, "bench/report.py", capture=True))
+    port = int(os.environ.get("BENCH_PORT", "8765"))
+    base, orm_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
+    servers = [serve(port, "function"), serve(port + 1, "orm")]
     try:
         wait_for(f"{base}/ping")
+        wait_for(f"{orm_base}/ping")
         measured = json.loads(
             run(
                 PYTHON,
@@ -185,12 +202,15 @@ def main() -> int:
                 str(found["resident"]),
                 str(found["site"]),
                 found["officer_totp_key"],
+                orm_base,
                 capture=True,
             )
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
 
     for name, timing in [
         *measured["pages"].items(),
@@ -199,6 +219,21 @@ def main() -> int:
     ]:
         if timing["status"] != 200:
             raise SystemExit(f"{name} answered {timing['status']}, not 200")
+    for read in ("function", "orm"):
+        for name in ("bare_view", "dashboard"):
+            status = measured["user_read"][read][name]["status"]
+            if status != 200:
+                raise SystemExit(f"{name} ({read}) answered {status}, not 200")
+    for name, timing in [
+        ("builder_submit", measured["builder_submit"]),
+        ("bare_write", measured["bare_write"]),
+        *(
+            (f"builder_submit ({r})", measured["user_read"][r]["builder_submit"])
+            for r in ("function", "orm")
+        ),
+    ]:
+        if timing["errors"]:
+            raise SystemExit(f"{name}: {timing['errors']} requests refused")
     pages = {}
     for name, timing in measured["pages"].items():
         pages[name] = {**timing, "queries": found["queries"][name]["queries"]}
@@ -213,14 +248,21 @@ def main() -> int:
             "resident_list_vs_admin": round(
                 pages["resident_list"]["p50_ms"] / admin, 2
             ),
+            # p50 against p50, at the same concurrency.
+            "builder_submit_vs_bare_write": round(
+                measured["builder_submit"]["p50_ms"] / measured["bare_write"]["p50_ms"],
+                2,
+            ),
         },
         "builder_submit": measured["builder_submit"],
+        "bare_write": measured["bare_write"],
         "builder_submit_light": measured["builder_submit_light"],
         "annual_review_s": review["annual_review_s"],
         "annual_review": review["annual_review"],
         "builder_page_bytes_gz": measured["builder_page"]["bytes_gz"],
         "builder_page_files": measured["builder_page"]["files"],
         "load": measured["load"],
+        "user_read": measured["user_read"],
         "machine": {
             "cores": os.cpu_count(),
             "gunicorn_workers": int(os.environ.get("BENCH_WORKERS", "4")),

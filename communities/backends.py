@@ -19,10 +19,11 @@ ROLES_AND_SITES = "communities_roles_and_sites"
 def _user_with_roles_and_sites() -> str:
     """The user's columns, in their fields' order, and their group names and
     sites, as one statement. Written out rather than built by the ORM: the
-    same read as ``annotate(ArrayAgg(...), ArraySubquery(...))`` took a
-    millisecond of CPU to compile on every request, this a tenth of one; and
-    the roles and sites come from a function whose plans PostgreSQL keeps,
-    where the same subqueries in this statement were planned every time."""
+    same read as ``annotate(ArrayAgg(...), ArraySubquery(...))`` cost more
+    CPU to compile, on every request, than this to run; and the roles and
+    sites come from a function whose plans PostgreSQL keeps, where the same
+    subqueries in this statement were planned every time (the figures are
+    in docs/scaling.md)."""
     q = connection.ops.quote_name
     meta = User._meta
     columns = ", ".join(f"u.{q(field.column)}" for field in meta.concrete_fields)

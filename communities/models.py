@@ -179,13 +179,14 @@ def sites_visible_to(user):
 
     Scoping by ids (``site_id IN (...)``) rather than by joining site and
     builders keeps the planner's work small: a list that also reads its rows'
-    residents, group and interest was 13.6 ms to plan through the joins,
-    3.5 ms this way. The user read for a request brings a builder's ids with
-    it (communities.backends), so their pages and submissions scope by a
-    plain list; a user read any other way (a task, the shell, a test) is
-    scoped by a subquery, so what it sees always follows the sites as they
-    are now. A builder taken off a site mid-request keeps it for that request
-    only, as before: the check was never under a lock."""
+    residents, group and interest took PostgreSQL far longer to plan through
+    those joins than this way. The user read for a request brings a
+    builder's ids with it (communities.backends), so their pages and
+    submissions scope by a plain list; a user read any other way (a task,
+    the shell, a test) is scoped by a subquery, so what it sees always
+    follows the sites as they are now. A builder taken off a site
+    mid-request keeps it for that request only, as before: the check was
+    never under a lock."""
     held = roles_of(user)
     if Role.OFFICER in held:
         return None
@@ -981,7 +982,7 @@ class IntroductionQuerySet(ScopedQuerySet):
         for showing in a list. The resident and interest are joined; the
         other resident and the group are read for the rows alone, because
         joining the residents table twice over made PostgreSQL spend longer
-        choosing a join order (15 ms for a page of 50) than running it."""
+        choosing a join order than running it."""
         return self.select_related("resident", "interest").prefetch_related(
             "to_resident", "to_group"
         )

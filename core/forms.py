@@ -33,8 +33,8 @@ class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
 
     Django's iterator reads them through a server-side cursor (declare,
     fetch and close: three round trips, every time the options are drawn)
-    and counts them with a query of its own; on a list's filters (sites,
-    wards, every interest) that was a tenth of the page. This one reads the
+    and counts them with a query of its own, for each of a list's filters
+    (sites, wards, every interest) on every page. This one reads the
     field's queryset, which keeps its rows for the rest of the request, and
     counts what it read. It asks the field for its queryset when the options
     are drawn, not when it is made, so that a field's queryset can wait

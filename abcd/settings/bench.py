@@ -4,6 +4,8 @@ for a real deployment."""
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "b" * 40)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abcd_bench")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -26,3 +28,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The benchmark's yardsticks (a bare write) beside the app's URLs.
+ROOT_URLCONF = "bench.urls"
+
+# The user read of every request: "function", production's (one statement
+# calling the function of communities migration 0011), or "orm", the same
+# read through the ORM (bench.backends). `make bench` serves one of each and
+# sets them side by side. Either is loaded under one path (see there).
+BENCH_USER_READ = os.environ.get("BENCH_USER_READ", "function")
+if BENCH_USER_READ not in ("function", "orm"):
+    raise ImproperlyConfigured("BENCH_USER_READ is either 'function' or 'orm'.")
+PRODUCTION_USER_READ = "communities.backends.SignInBackend"
+if PRODUCTION_USER_READ not in AUTHENTICATION_BACKENDS:
+    raise ImproperlyConfigured(f"{PRODUCTION_USER_READ} is no longer a backend.")
+AUTHENTICATION_BACKENDS = [
+    "bench.backends.UserReadBackend" if path == PRODUCTION_USER_READ else path
+    for path in AUTHENTICATION_BACKENDS
+]

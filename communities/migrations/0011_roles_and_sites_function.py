@@ -4,9 +4,9 @@ from django.db import migrations
 # row as JSON, in the sites' own order), for the user read of every request
 # (communities.backends). A PL/pgSQL function, because PostgreSQL keeps its
 # statements' plans for as long as the connection lasts: the same subqueries
-# written into the request's statement were planned afresh every time, about
-# 150 microseconds of the database's CPU on every request. It keeps no state
-# between calls, so a pooler in transaction mode is no trouble to it.
+# written into the request's statement were planned afresh on every request
+# (docs/scaling.md has what that cost). It keeps no state between calls, so
+# a pooler in transaction mode is no trouble to it.
 CREATE = """
 CREATE OR REPLACE FUNCTION communities_roles_and_sites(who bigint)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
