@@ -128,7 +128,7 @@ def _lock_and_find(device_id: uuid.UUID) -> SyncItem | None:
     flight) wait for each other at the lock, so the second sees what the
     first stored instead of tripping over the same rows. The lock and the
     look-up go in one round trip, written out: every submission makes it,
-    and as two ORM queries it cost a twelfth of a submission's CPU."""
+    and as two ORM queries it cost more (docs/scaling.md)."""
     q = connection.ops.quote_name
     meta = SyncItem._meta
     with connection.cursor() as cursor:
