@@ -17,8 +17,8 @@ from bench.backends import OrmSignInBackend
 from bench.pages import BARE_WRITE
 from communities.backends import SignInBackend
 from communities.models import User
-from communities.roles import Role, roles_of
 from communities.tests.factories import SiteFactory
+from core.roles import Role, roles_of
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
