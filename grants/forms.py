@@ -272,7 +272,7 @@ class QueueFilterForm(GovUKFormMixin, forms.Form):
         queryset=Fund.objects.all(),
         required=False,
         empty_label="All funds",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=forms.Select(attrs={"class": "govuk-select govuk-!-width-full"}),
     )
     status = forms.ChoiceField(
         label="Status",
