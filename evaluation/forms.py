@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from communities.models import Area, Group, Resident, Site
-from core.dates import financial_year_of
+from core.dates import financial_year_label, financial_year_of
 from core.forms import GovUKFormMixin
 
 from . import indicators, instruments
@@ -414,7 +414,7 @@ def _year_choices():
     return [("", "Choose the year")] + [
         (
             str(year),
-            f"{year}/{str(year + 1)[2:]} (1 April {year} to 31 March {year + 1})",
+            f"{financial_year_label(year)} (1 April {year} to 31 March {year + 1})",
         )
         for year in range(this_year, this_year - 6, -1)
     ]

@@ -25,6 +25,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from communities.models import Area, Group, Resident, Site
+from core.dates import financial_year_label
 from core.roles import Capability, can
 from grants.models import Award
 
@@ -655,7 +656,7 @@ class ReportRun(models.Model):
     @property
     def period_label(self) -> str:
         if self.kind == self.Kind.ANNUAL:
-            return f"{self.period_start.year}/{str(self.period_start.year + 1)[2:]}"
+            return financial_year_label(self.period_start.year)
         return f"{self.period_start:%B %Y}"
 
     @property

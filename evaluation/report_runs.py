@@ -26,7 +26,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from core.dates import financial_year_of
+from core.dates import financial_year, financial_year_of
 
 from . import emails, indicators, reports, services
 from .models import ReportRun
@@ -50,9 +50,8 @@ def _is_stale(run: ReportRun, now: datetime.datetime) -> bool:
 
 def _period_start(kind: str, period) -> datetime.date:
     if kind == ReportRun.Kind.ANNUAL:
-        if isinstance(period, int):
-            return datetime.date(period, 4, 1)
-        return datetime.date(financial_year_of(period), 4, 1)
+        year = period if isinstance(period, int) else financial_year_of(period)
+        return financial_year(year)[0]
     return indicators.month_start(period)
 
 

@@ -25,8 +25,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from communities.models import Site, SiteFinance
-from core.dates import financial_year, financial_year_of
-from core.suppression import FEWER_THAN, SUPPRESSION_THRESHOLD, is_suppressed
+from core.dates import financial_year, financial_year_label, financial_year_of
+from core.suppression import SUPPRESSION_THRESHOLD, is_suppressed, suppress
 
 from . import charts, indicators, reads
 from .models import Indicator, Outcome, ReportRun, Snapshot, Story
@@ -146,10 +146,10 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
     indicator_list = list(Indicator.objects.in_framework_order())
     by_code = {i.code: i for i in indicator_list}
     if annual:
-        before_start = datetime.date(start.year - 1, 4, 1)
+        before_start = financial_year(start.year - 1)[0]
         current = _year_results(indicator_list, start, after)
         before = _year_results(indicator_list, before_start, start)
-        before_label = f"{start.year - 1}/{str(start.year)[2:]}"
+        before_label = financial_year_label(start.year - 1)
     else:
         previous = indicators.month_start(start - datetime.timedelta(days=1))
         current = _month_results(indicator_list, start)
@@ -233,8 +233,8 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         finance = finances.get(site.pk)
         row = {
             "name": site.name,
-            "introductions": _count_shown(made),
-            "groups": _count_shown(formed),
+            "introductions": suppress(made),
+            "groups": suppress(formed),
             "budget": None,
             "spend": None,
             "per_introduction": None,
@@ -260,8 +260,8 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         totals = {
             "budget": _money(money["budget"]),
             "spend": _money(money["spend"]),
-            "introductions": _count_shown(made),
-            "groups": _count_shown(formed),
+            "introductions": suppress(made),
+            "groups": suppress(formed),
             "per_introduction": _cost_per(money["spend"], made),
             "per_group": _cost_per(money["spend"], formed),
         }
@@ -310,10 +310,6 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         "sparks": sparks,
         "stories": stories,
     }
-
-
-def _count_shown(n: int) -> str:
-    return FEWER_THAN if is_suppressed(n) else f"{n:,}"
 
 
 def _cost_per(spend, count: int) -> str:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Site, User
-from core.dates import financial_year_label
+from core.dates import financial_year_label, financial_year_of
 from demo.bulk import copy_rows, reserve_ids, skip_audit_triggers
 from grants.models import Application, Award, Fund, Payment, new_nonce, new_reference
 
@@ -36,7 +36,7 @@ def seed_city_grants(*, total: int = 5_000, years: int = 5) -> int:
     rng = random.Random(55)
     officer = User.objects.get(username="city-officer")
     today = timezone.localdate()
-    this_year = today.year if today.month >= 4 else today.year - 1
+    this_year = financial_year_of(today)
     funds = []
     for site in sites:
         for year in range(this_year - years + 1, this_year + 1):
