@@ -12,6 +12,7 @@ knows about them (whether they were erased).
 from __future__ import annotations
 
 import pghistory
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 
@@ -172,3 +173,8 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"Resident {self.resident_id} erased ({self.get_reason_display()})"
+
+
+def event_model(name: str) -> type[models.Model]:
+    """An audit event model (``ResidentEvent``, ``ApplicationEvent``...)."""
+    return apps.get_model("trust", f"{name}Event")

@@ -8,10 +8,9 @@ import datetime
 from dataclasses import dataclass, field
 
 import pghistory
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,7 +18,7 @@ from communities.models import Consent, Conversation, Introduction, Resident
 from core.signals import resident_anonymised
 from grants.models import Application
 
-from .models import Erasure, RecordAccess
+from .models import Erasure, RecordAccess, event_model
 
 ERASED_NAME = "Erased resident"
 
@@ -37,11 +36,6 @@ RESIDENT_ERASED_VALUES = {
     "would_like_to_do": "",
     "connector_gift": "",
 }
-
-
-def event_model(name: str) -> type[models.Model]:
-    """An audit event model (``ResidentEvent``, ``ApplicationEvent``...)."""
-    return apps.get_model("trust", f"{name}Event")
 
 
 @transaction.atomic

@@ -15,8 +15,7 @@ from communities.models import Introduction, Resident
 from core.signals import personal_data_requested
 from grants.models import Application
 
-from .models import RecordAccess
-from .services import event_model
+from .models import RecordAccess, event_model
 
 RESIDENT_FIELDS = (
     "first_name",

@@ -4,8 +4,7 @@ from django.urls import reverse
 from communities.models import Consent, Introduction, Resident
 from grants.models import Application, Award, Payment
 from grants.tests.factories import AwardFactory
-from trust.models import RecordAccess
-from trust.services import event_model
+from trust.models import RecordAccess, event_model
 
 from .factories import make_site
 

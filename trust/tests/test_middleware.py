@@ -18,8 +18,7 @@ from communities.models import Resident
 from communities.tests.factories import ResidentFactory
 from core.roles import Role
 from trust.middleware import AuditContextMiddleware, OfficerTwoFactorMiddleware
-from trust.models import RecordAccess
-from trust.services import event_model
+from trust.models import RecordAccess, event_model
 
 pytestmark = pytest.mark.django_db
 
