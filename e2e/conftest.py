@@ -106,6 +106,8 @@ class AxeTracker:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     def check(self) -> None:
+        # A page still loading has no document for axe to read.
+        self.page.wait_for_load_state()
         check_accessibility(self.page)
         self.checked.add(self._key(self.page.url))
 

@@ -147,6 +147,7 @@ def test_a_mapping_session_is_recorded(page, live_server, make_user):
     page.goto(f"{live_server.url}/assets/mapping-sessions/")
     page.axe()
     page.get_by_role("button", name="Record a mapping session").click()
+    page.wait_for_url("**/assets/mapping-sessions/new/")
     page.axe()
     page.get_by_label("Name of the session").fill("Matson walk")
     page.get_by_label("Date").fill("2026-03-07")
