@@ -70,6 +70,18 @@ class FundQuerySet(models.QuerySet):
         today = timezone.localdate()
         return self.filter(opens_on__lte=today, closes_on__gte=today)
 
+    def for_list(self) -> FundQuerySet:
+        """With each fund's site."""
+        return self.select_related("site")
+
+    def with_wards(self) -> FundQuerySet:
+        """With the wards each fund is open to."""
+        return self.prefetch_related("areas")
+
+    def for_detail(self) -> FundQuerySet:
+        """With its site, wards, criteria and money."""
+        return self.for_list().with_wards().prefetch_related("criteria").with_money()
+
     def with_application_count(self) -> FundQuerySet:
         """Each fund's ``application_count``: applications sent to it
         (drafts are not counted)."""

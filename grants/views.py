@@ -57,7 +57,7 @@ class OpenFundsView(ListView):
     context_object_name = "funds"
 
     def get_queryset(self):
-        return Fund.objects.open_now().select_related("site").prefetch_related("areas")
+        return Fund.objects.open_now().for_list().with_wards()
 
 
 @public
@@ -647,7 +647,7 @@ class FundListView(FundAccessMixin, ListView):
     context_object_name = "funds"
 
     def get_queryset(self):
-        return Fund.objects.select_related("site").with_application_count()
+        return Fund.objects.for_list().with_application_count()
 
 
 class FundDetailView(FundAccessMixin, DetailView):
@@ -655,11 +655,7 @@ class FundDetailView(FundAccessMixin, DetailView):
     context_object_name = "fund"
 
     def get_queryset(self):
-        return (
-            Fund.objects.select_related("site")
-            .prefetch_related("areas", "criteria")
-            .with_money()
-        )
+        return Fund.objects.for_detail()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
