@@ -405,6 +405,13 @@ class ScopedQuerySet(models.QuerySet):
         GeoJSON text no list shows)."""
         return self.select_related("site", "area").defer("area__boundary")
 
+    def sorted_by(self, field: str, *, descending: bool = False):
+        """In ``field``'s order, ties going the same way as the column (newest
+        day, then newest record), so one index in (column, id) order serves
+        both directions."""
+        direction = "-" if descending else ""
+        return self.order_by(f"{direction}{field}", f"{direction}pk")
+
     def visible_to(self, user):
         ids = sites_visible_to(user)
         return self if ids is None else self.filter(**{f"{self.site_path}__in": ids})

@@ -110,12 +110,8 @@ class SortMixin:
         return wanted if wanted.lstrip("-") in self.sort_fields else self.default_sort
 
     def apply_sort(self, queryset):
-        key = self.sort.lstrip("-")
-        field = self.sort_fields[key]
-        direction = "-" if self.sort.startswith("-") else ""
-        # Ties go the same way as the column (newest day, then newest
-        # record), so one index in (column, id) order serves both directions.
-        return queryset.order_by(f"{direction}{field}", f"{direction}pk")
+        field = self.sort_fields[self.sort.lstrip("-")]
+        return queryset.sorted_by(field, descending=self.sort.startswith("-"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
