@@ -181,6 +181,14 @@ def fits_a_phone(page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width} px wide"
 
 
+def outbox(page, call: str):
+    """Call the builder's outbox on the page (``outbox(page, "flush()")``),
+    once its module has loaded: module scripts run after the page is drawn,
+    so a test that reaches for it straight after a page loads waits."""
+    page.wait_for_function("window.abcdOutbox !== undefined")
+    return page.evaluate(f"window.abcdOutbox.{call}")
+
+
 def watch_csp(target) -> list[str]:
     """Console reports of anything the Content Security Policy blocked, on
     a page or (given a browser context) on its pages and service worker."""

@@ -7,7 +7,7 @@ from communities.models import Group, Introduction, Resident
 from communities.tests.factories import ResidentFactory, SiteFactory, WardFactory
 from core.roles import Role
 
-from .conftest import fits_a_phone, sign_in
+from .conftest import fits_a_phone, outbox, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -156,7 +156,7 @@ def test_a_builder_finds_an_older_resident_to_add_to_a_group(page, live_server, 
     expect(page.get_by_label("Name of the group")).to_have_value("Knit and natter")
     expect(page.get_by_label("Neighbour29", exact=True)).to_be_checked()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
-    assert page.evaluate("window.abcdOutbox.items().then((i) => i.length)") == 0
+    assert outbox(page, "items().then((i) => i.length)") == 0
     page.axe()
 
     page.get_by_label("Winifred Hale", exact=True).check()

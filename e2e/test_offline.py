@@ -7,7 +7,7 @@ from communities.models import Conversation, Resident, SyncItem
 from communities.tests.factories import ResidentFactory
 from core.roles import Role
 
-from .conftest import sign_in, submit_sign_in, watch_csp
+from .conftest import outbox, sign_in, submit_sign_in, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,12 +41,12 @@ def keeps_to_the_csp(page):
 
 
 def waiting(page) -> int:
-    return page.evaluate("window.abcdOutbox.items().then((items) => items.length)")
+    return outbox(page, "items().then((items) => items.length)")
 
 
 def go_online_and_send(page, context):
     context.set_offline(False)
-    page.evaluate("window.abcdOutbox.flush()")
+    outbox(page, "flush()")
     expect(page.locator("#outbox-status")).to_be_hidden(timeout=15_000)
 
 
@@ -103,7 +103,7 @@ def test_three_items_logged_offline_survive_a_reload_and_arrive_exactly_once(
     expect(page.locator(".abcd-outbox-list__item")).to_have_count(3)
     page.axe()
     assert waiting(page) == 3
-    sent = page.evaluate("window.abcdOutbox.items()")
+    sent = outbox(page, "items()")
     assert Conversation.objects.count() == 0
 
     go_online_and_send(page, context)
@@ -163,7 +163,7 @@ def test_items_wait_through_an_expired_session_and_arrive_after_sign_in(
 
     context.clear_cookies()  # the session expires while the phone is offline
     context.set_offline(False)
-    page.evaluate("window.abcdOutbox.flush()")
+    outbox(page, "flush()")
     expect(page.locator("#outbox-status")).to_contain_text("Sign in again")
     page.axe()
     assert waiting(page) == 1
@@ -191,7 +191,7 @@ def test_an_item_the_server_refuses_is_shown_for_correcting_and_then_sent(
     page.get_by_role("button", name="Save conversation").click()
     expect(page.locator("#outbox-status")).to_contain_text("1 item is waiting")
     context.set_offline(False)
-    page.evaluate("window.abcdOutbox.flush()")
+    outbox(page, "flush()")
     expect(page.locator("#outbox-status")).to_contain_text("1 needs correcting")
 
     page.goto(live_server.url + "/communities/outbox/")
