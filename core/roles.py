@@ -128,6 +128,15 @@ def holders(role: Role) -> Q:
     return held | Q(is_superuser=True) if role == Role.OFFICER else held
 
 
+def able_to(capability: Capability) -> Q:
+    """The users whose roles hold ``capability``, as a filter on the user
+    model (the same rule as ``can``, for a query instead of one user)."""
+    held = Q(pk__in=[])
+    for role in CAPABILITIES[capability]:
+        held |= holders(role)
+    return held
+
+
 def primary_role(user) -> Role | None:
     held = roles_of(user)
     return next((role for role in ROLE_PRECEDENCE if role in held), None)

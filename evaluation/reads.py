@@ -18,12 +18,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Sum, Value
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from communities.models import Area, User
-from core.roles import Capability, can
+from core.roles import Capability, able_to
 from core.suppression import FEWER_THAN, is_suppressed
 from grants.models import Application, Award, GrantReport
 
@@ -218,14 +217,13 @@ def programme_wards():
 
 def report_run_recipients(run: ReportRun) -> list[str]:
     """Whoever asked for the run; for a scheduled run, everyone who runs
-    reports (and so can open the run the email links to). Who that is,
-    core.roles decides: each user is read with their group names, as the
-    sign-in backend reads them, so that asking costs no query a user."""
+    reports (and so can open the run the email links to), as core.roles
+    decides, read in one query."""
     if run.requested_by_id and run.requested_by.email:
         return [run.requested_by.email]
-    users = (
-        User.objects.filter(is_active=True)
+    emails = (
+        User.objects.filter(able_to(Capability.RUN_REPORTS), is_active=True)
         .exclude(email="")
-        .annotate(group_names=ArrayAgg("groups__name", default=Value([])))
+        .values_list("email", flat=True)
     )
-    return sorted({u.email for u in users if can(u, Capability.RUN_REPORTS)})
+    return sorted(set(emails))

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from core.roles import Role, holders, roles_of
+from core.roles import Capability, Role, able_to, can, holders, roles_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,22 @@ def test_a_superuser_holds_no_other_role_than_the_officers(make_user):
     found = list(get_user_model().objects.filter(holders(Role.PANEL)).distinct())
 
     assert found == [panel]
+
+
+def test_able_to_finds_the_users_can_says_hold_a_capability(make_user):
+    officer = make_user(Role.OFFICER, username="olive")
+    builder = make_user(Role.BUILDER, username="ben")
+    chief = make_user(None, username="chief", is_superuser=True)
+    make_user(Role.CABINET, username="cara")
+    users = get_user_model().objects
+
+    assert set(users.filter(able_to(Capability.RUN_REPORTS)).distinct()) == {
+        officer,
+        chief,
+    }
+    assert set(users.filter(able_to(Capability.LOG_WORK)).distinct()) == {
+        officer,
+        builder,
+        chief,
+    }
+    assert all(can(u, Capability.LOG_WORK) for u in (officer, builder, chief))
