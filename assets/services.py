@@ -24,6 +24,28 @@ def _locate(asset: Asset) -> None:
         asset.area = Area.objects.locate(lon=asset.longitude, lat=asset.latitude)
 
 
+def assets_relocate() -> int:
+    """After a boundary review: move every asset that has a location to the
+    current ward that holds it (one outside every ward keeps its ward).
+    Returns how many moved."""
+    wards = list(Area.objects.current().exclude(boundary__isnull=True))
+    moved = []
+    for asset in Asset.objects.exclude(latitude__isnull=True).exclude(
+        longitude__isnull=True
+    ):
+        area = next(
+            (w for w in wards if w.contains(lon=asset.longitude, lat=asset.latitude)),
+            None,
+        )
+        if area is not None and area.pk != asset.area_id:
+            asset.area = area
+            moved.append(asset)
+    Asset.objects.bulk_update(moved, ["area"])
+    if moved:
+        mapdata.bump_version()
+    return len(moved)
+
+
 @transaction.atomic
 def asset_create(
     *,

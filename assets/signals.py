@@ -4,11 +4,12 @@ every write, whatever path it takes (forms, services, the admin)."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from communities.models import Group
+from communities.models import Area, Group
+from core.signals import wards_changed
 
 from . import mapdata
 from .models import Asset
-from .services import asset_sync_group
+from .services import asset_sync_group, assets_relocate
 
 
 @receiver(post_save, sender=Asset)
@@ -28,3 +29,18 @@ def group_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     asset_sync_group(group=instance)
+
+
+@receiver(post_save, sender=Area)
+@receiver(post_delete, sender=Area)
+def area_changed(sender, **kwargs):
+    # The map draws the wards with their deprivation.
+    mapdata.bump_version()
+
+
+@receiver(wards_changed)
+def wards_reviewed(sender, **kwargs) -> str:
+    moved = assets_relocate()
+    if not moved:
+        return ""
+    return f"{moved} assets moved to the ward that now holds them."

@@ -41,14 +41,42 @@ def inner_point(geometry: dict) -> tuple[float, float]:
     return point.x, point.y
 
 
+# Generalised boundaries leave hairline gaps between wards that touch, so
+# shapes are grown by about 10 m before they are compared.
+TOUCH_TOLERANCE = 0.0001
+
+
+@lru_cache(maxsize=1024)
+def _grown(geometry_json: str):
+    return shape(json.loads(geometry_json)).buffer(TOUCH_TOLERANCE)
+
+
 def touching(geometries: dict[int, dict]) -> set[tuple[int, int]]:
-    """Pairs of keys whose shapes share a boundary or overlap. Generalised
-    boundaries leave hairline gaps, so shapes are grown by about 10 m first."""
-    shapes = {key: shape(g).buffer(0.0001) for key, g in geometries.items()}
+    """Pairs (a, b), a < b, of keys whose shapes share a boundary or overlap.
+    Shapes whose bounding boxes are apart are never compared exactly."""
+    shapes = {key: _grown(_key(g)) for key, g in geometries.items()}
     keys = sorted(shapes)
     return {
         (a, b)
         for i, a in enumerate(keys)
         for b in keys[i + 1 :]
-        if shapes[a].intersects(shapes[b])
+        if _boxes_meet(shapes[a].bounds, shapes[b].bounds)
+        and shapes[a].intersects(shapes[b])
     }
+
+
+def touching_one(geometry: dict, others: dict[int, dict]) -> set[int]:
+    """The keys of ``others`` whose shapes touch or overlap ``geometry``."""
+    grown = _grown(_key(geometry))
+    found = set()
+    for key, other in others.items():
+        other_shape = _grown(_key(other))
+        if _boxes_meet(grown.bounds, other_shape.bounds) and grown.intersects(
+            other_shape
+        ):
+            found.add(key)
+    return found
+
+
+def _boxes_meet(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]

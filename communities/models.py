@@ -34,7 +34,28 @@ class User(AbstractUser):
 
 class AreaQuerySet(models.QuerySet):
     def wards(self) -> AreaQuerySet:
+        """Every ward, including those of an earlier boundary set that old
+        records still name."""
         return self.filter(kind=Area.Kind.WARD)
+
+    def current(self) -> AreaQuerySet:
+        """Wards of the boundary set in force: the ones a new record, the map
+        and point-in-polygon use. A boundary review keeps the earlier wards
+        (records name them) but marks them as no longer current."""
+        return self.filter(kind=Area.Kind.WARD, is_current=True)
+
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """(min_lon, min_lat, max_lon, max_lat) around these areas'
+        boundaries, or None when none has a boundary."""
+        box = self.aggregate(
+            min_lon=models.Min("min_lon"),
+            min_lat=models.Min("min_lat"),
+            max_lon=models.Max("max_lon"),
+            max_lat=models.Max("max_lat"),
+        )
+        if box["min_lon"] is None:
+            return None
+        return box["min_lon"], box["min_lat"], box["max_lon"], box["max_lat"]
 
     def with_boundary(self) -> AreaQuerySet:
         return self.exclude(boundary__isnull=True)
@@ -57,7 +78,7 @@ class AreaQuerySet(models.QuerySet):
     def locate(self, *, lon: float, lat: float) -> Area | None:
         """The ward holding a point (neighbourhoods are found by their own
         query), or None outside every boundary."""
-        for area in self.wards().containing_point(lon=lon, lat=lat):
+        for area in self.current().containing_point(lon=lon, lat=lat):
             if area.contains(lon=lon, lat=lat):
                 return area
         return None
@@ -86,28 +107,52 @@ class Area(models.Model):
         related_name="neighbourhoods",
         help_text="The ward a neighbourhood lies in.",
     )
+    vintage = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The year of the boundary set the ward comes from, such as "
+        "2023 for ONS's WD23 codes.",
+    )
+    is_current = models.BooleanField(
+        "current",
+        default=True,
+        help_text="False for a ward of an earlier boundary set: records made "
+        "before a boundary review still name it, new records cannot.",
+    )
     # A GeoJSON geometry (Polygon or MultiPolygon, WGS84 lon/lat). The bounding
     # box is kept beside it so that a point can be matched in the database
-    # before the exact test.
+    # before the exact test; a pre_save signal derives it on every path,
+    # fixtures included (communities/signals.py).
     boundary = models.JSONField(null=True, blank=True)
     min_lon = models.FloatField(null=True, blank=True, editable=False)
     min_lat = models.FloatField(null=True, blank=True, editable=False)
     max_lon = models.FloatField(null=True, blank=True, editable=False)
     max_lat = models.FloatField(null=True, blank=True, editable=False)
+    # Deprivation, worked out from the LSOAs whose inner point lies in the
+    # ward (communities/places.py); the release is DeprivationRelease's latest.
     imd_decile = models.PositiveSmallIntegerField(
-        "IMD 2019 decile",
+        "IMD decile of the average rank",
         null=True,
         blank=True,
-        help_text="1 is the most deprived tenth of England, 10 the least.",
+        help_text="The national decile the ward's average LSOA rank falls in: "
+        "1 is the most deprived tenth of England, 10 the least.",
     )
     imd_average_rank = models.FloatField(
-        "IMD 2019 average LSOA rank",
+        "IMD average LSOA rank",
         null=True,
         blank=True,
         help_text="Mean national rank of the LSOAs whose centroid lies in the "
-        "ward (1 is the most deprived of 32,844).",
+        "ward (1 is the most deprived in England).",
     )
-    imd_lsoa_count = models.PositiveSmallIntegerField(default=0)
+    imd_lsoa_count = models.PositiveSmallIntegerField(
+        "LSOAs", default=0, help_text="The LSOAs counted in the ward."
+    )
+    imd_lsoas_most_deprived_10 = models.PositiveSmallIntegerField(
+        "LSOAs in England's most deprived 10%", default=0
+    )
+    imd_lsoas_most_deprived_20 = models.PositiveSmallIntegerField(
+        "LSOAs in England's most deprived 20%", default=0
+    )
     # Wards whose boundaries touch: suggestions look there after a site's own.
     neighbours = models.ManyToManyField("self", symmetrical=True, blank=True)
 
@@ -131,20 +176,171 @@ class Area(models.Model):
                 | models.Q(kind="neighbourhood", parent__isnull=False),
                 name="area_ward_has_no_parent_neighbourhood_has_one",
             ),
+            models.CheckConstraint(
+                condition=models.Q(boundary__isnull=True)
+                | models.Q(min_lon__isnull=False, max_lat__isnull=False),
+                name="area_boundary_has_its_bounding_box",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    imd_lsoas_most_deprived_10__lte=F("imd_lsoas_most_deprived_20"),
+                    imd_lsoas_most_deprived_20__lte=F("imd_lsoa_count"),
+                ),
+                name="area_most_deprived_counts_nest",
+            ),
         ]
         indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
 
     def __str__(self) -> str:
+        if not self.is_current and self.vintage:
+            return f"{self.name} ({self.vintage} boundaries)"
         return self.name
 
-    def save(self, *args, **kwargs):
-        # The bounding box is derived from the boundary and never set by hand.
+    def save(self, *args, update_fields=None, **kwargs):
+        # The bounding box goes wherever the boundary goes (the pre_save
+        # signal works it out on every path, fixtures included).
+        if update_fields is not None and "boundary" in update_fields:
+            update_fields = {*update_fields, *self.BOUNDING_BOX}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    BOUNDING_BOX = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+    def set_bounding_box(self) -> None:
+        """Derive the bounding box from the boundary (never set by hand)."""
         box = geo.bounds(self.boundary) if self.boundary else (None,) * 4
         self.min_lon, self.min_lat, self.max_lon, self.max_lat = box
-        super().save(*args, **kwargs)
+
+    @property
+    def share_most_deprived_10(self) -> float | None:
+        """The share of the ward's LSOAs in England's most deprived tenth."""
+        if not self.imd_lsoa_count:
+            return None
+        return self.imd_lsoas_most_deprived_10 / self.imd_lsoa_count
+
+    @property
+    def share_most_deprived_20(self) -> float | None:
+        if not self.imd_lsoa_count:
+            return None
+        return self.imd_lsoas_most_deprived_20 / self.imd_lsoa_count
 
     def contains(self, *, lon: float, lat: float) -> bool:
         return bool(self.boundary) and geo.contains(self.boundary, lon=lon, lat=lat)
+
+
+class DeprivationReleaseQuerySet(models.QuerySet):
+    def latest_loaded(self) -> DeprivationRelease | None:
+        return self.order_by("-loaded_at", "-pk").first()
+
+
+class DeprivationRelease(models.Model):
+    """One load of the English Indices of Deprivation: which release, and how
+    many LSOAs England had in it (from the file, never a constant)."""
+
+    name = models.CharField(
+        max_length=120, help_text="Such as “English Indices of Deprivation 2019”."
+    )
+    short_name = models.CharField(max_length=20, help_text="Such as “IMD 2019”.")
+    lsoa_vintage = models.PositiveSmallIntegerField(
+        "LSOA boundaries", help_text="2011 or 2021: the LSOAs the ranks are for."
+    )
+    lsoas_in_england = models.PositiveIntegerField(
+        help_text="Rank 1 is the most deprived LSOA, this number the least."
+    )
+    ranks_file = models.CharField(max_length=200, blank=True)
+    lsoas_file = models.CharField(max_length=200, blank=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeprivationReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lsoa(models.Model):
+    """A Lower layer Super Output Area in or near the council's wards, kept
+    with its rank so that a boundary review can work the wards' deprivation
+    out again without the files."""
+
+    code = models.CharField(max_length=9, unique=True)
+    name = models.CharField(max_length=120, blank=True)
+    release = models.ForeignKey(
+        DeprivationRelease, on_delete=models.CASCADE, related_name="lsoas"
+    )
+    imd_rank = models.PositiveIntegerField()
+    # A point inside the LSOA: the ward that holds it counts the LSOA.
+    longitude = models.FloatField()
+    latitude = models.FloatField()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PlacesUploadQuerySet(models.QuerySet):
+    def without_content(self) -> PlacesUploadQuerySet:
+        """Leaving out the uploaded files, which only the load itself reads."""
+        return self.defer("content", "second_content")
+
+    def recent(self, *, limit: int = 10) -> PlacesUploadQuerySet:
+        return self.without_content().select_related("uploaded_by")[:limit]
+
+
+class PlacesUpload(models.Model):
+    """Ward boundaries or deprivation files an officer uploaded, loaded in the
+    background: all or nothing, with a report."""
+
+    class Kind(models.TextChoices):
+        WARDS = "wards", "Ward boundaries"
+        DEPRIVATION = "deprivation", "Deprivation"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Loading"
+        FAILED = "failed", "Not loaded"
+        DONE = "done", "Loaded"
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    file_name = models.CharField(max_length=200)
+    content = models.TextField(help_text="The ward or LSOA boundaries (GeoJSON).")
+    second_file_name = models.CharField(max_length=200, blank=True)
+    second_content = models.TextField(
+        blank=True, help_text="The deprivation ranks (CSV)."
+    )
+    # What the officer chose: property or column names, vintage, count.
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    errors = models.JSONField(default=list, blank=True)
+    report = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        "communities.User", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlacesUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:places-upload", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.DONE)
+
+    @property
+    def progress_key(self) -> str:
+        return f"communities:places-progress:{self.pk}"
 
 
 class Organisation(models.Model):

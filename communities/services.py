@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import geo
 from .models import (
     Area,
     CelebrationEvent,
@@ -477,27 +476,3 @@ def celebration_record(
     event.full_clean()
     event.save()
     return event
-
-
-# Places ----------------------------------------------------------------
-
-
-@transaction.atomic
-def area_link_neighbours() -> int:
-    """Work out which wards touch, from their boundaries (re-running with the
-    same boundaries changes nothing)."""
-    wards = {a.pk: a.boundary for a in Area.objects.wards().with_boundary()}
-    pairs = geo.touching(wards)
-    wanted = pairs | {(b, a) for a, b in pairs}
-    through = Area.neighbours.through
-    existing = set(
-        through.objects.filter(from_area__in=wards).values_list(
-            "from_area_id", "to_area_id"
-        )
-    )
-    for a, b in existing - wanted:
-        through.objects.filter(from_area_id=a, to_area_id=b).delete()
-    through.objects.bulk_create(
-        [through(from_area_id=a, to_area_id=b) for a, b in wanted - existing]
-    )
-    return len(pairs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import places_views, views
 
 app_name = "communities"
 urlpatterns = [
@@ -51,6 +51,23 @@ urlpatterns = [
     path("groups/new/", views.GroupCreateView.as_view(), name="group-create"),
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("sites/", views.SiteListView.as_view(), name="site-list"),
+    path("places/", places_views.PlacesView.as_view(), name="places"),
+    path("places/wards/", places_views.WardsUploadView.as_view(), name="places-wards"),
+    path(
+        "places/deprivation/",
+        places_views.DeprivationUploadView.as_view(),
+        name="places-deprivation",
+    ),
+    path(
+        "places/uploads/<int:pk>/",
+        places_views.UploadDetailView.as_view(),
+        name="places-upload",
+    ),
+    path(
+        "places/uploads/<int:pk>/status.json",
+        places_views.upload_status,
+        name="places-upload-status",
+    ),
     path("outbox/", views.OutboxView.as_view(), name="outbox"),
     path("sw.js", views.service_worker, name="service-worker"),
     path(

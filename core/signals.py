@@ -14,3 +14,9 @@ resident_anonymised = Signal()
 # what its app holds about them, so that the answer is complete without the
 # app that answers importing every other.
 personal_data_requested = Signal()
+
+# Sent inside the transaction that loads a new set of ward boundaries, once
+# the wards are saved. A receiver moves its records that have a location to
+# the current ward that holds them, and returns a sentence for the load's
+# report (such as "3 assets moved to the ward that now holds them.") or "".
+wards_changed = Signal()

@@ -4,9 +4,6 @@ rows it made and changes nothing."""
 
 from __future__ import annotations
 
-import csv
-import json
-import math
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from communities import geo, services
+from communities import places, services
 from communities.models import (
     Area,
     CelebrationEvent,
@@ -34,11 +31,10 @@ from communities.models import (
     SiteFinance,
     User,
 )
-from communities.services import area_link_neighbours
 from core.roles import Role
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LSOAS_IN_ENGLAND = 32_844
+LSOAS_IN_ENGLAND_2019 = 32_844
 
 
 @dataclass(frozen=True)
@@ -58,69 +54,23 @@ DEMO_ACCOUNTS = (
 )
 
 
-def national_decile(rank: float) -> int:
-    """The IMD decile (1 most deprived) that a national LSOA rank falls in."""
-    return min(10, max(1, math.ceil(rank * 10 / LSOAS_IN_ENGLAND)))
-
-
-def ward_deprivation(
-    wards: dict[str, dict], lsoas: list[dict], ranks: dict[str, int]
-) -> dict[str, tuple[float, int, int]]:
-    """For each ward code: (average LSOA rank, decile, number of LSOAs), each
-    LSOA counted in the ward that holds its centroid."""
-    found: dict[str, list[int]] = {code: [] for code in wards}
-    for lsoa in lsoas:
-        code = lsoa["properties"]["LSOA11CD"]
-        if code not in ranks:
-            continue
-        lon, lat = geo.inner_point(lsoa["geometry"])
-        for ward_code, geometry in wards.items():
-            if geo.contains(geometry, lon=lon, lat=lat):
-                found[ward_code].append(ranks[code])
-                break
-    result = {}
-    for ward_code, ward_ranks in found.items():
-        if ward_ranks:
-            average = sum(ward_ranks) / len(ward_ranks)
-            result[ward_code] = (average, national_decile(average), len(ward_ranks))
-    return result
-
-
 @transaction.atomic
 def seed_wards() -> int:
-    wards_file = json.loads((DATA_DIR / "gloucester_wards_2019.geojson").read_text())
-    lsoa_file = json.loads((DATA_DIR / "gloucester_lsoa_2011.geojson").read_text())
-    with (DATA_DIR / "imd2019_lsoa_gloucester.csv").open(newline="") as handle:
-        ranks = {
-            row["lsoa11_code"]: int(row["imd_rank"]) for row in csv.DictReader(handle)
-        }
-
-    wards = {f["properties"]["wd19cd"]: f for f in wards_file["features"]}
-    deprivation = ward_deprivation(
-        {code: f["geometry"] for code, f in wards.items()},
-        lsoa_file["features"],
-        ranks,
+    """The demo's wards and their deprivation, loaded the way a council loads
+    its own (communities.places). The ranks file is an extract of the IMD 2019
+    File 1, so England's number of LSOAs is given."""
+    wards = places.read_wards((DATA_DIR / "gloucester_wards_2019.geojson").read_text())
+    places.load_wards(wards)
+    places.load_deprivation(
+        places.read_lsoas((DATA_DIR / "gloucester_lsoa_2011.geojson").read_text()),
+        places.read_ranks(
+            (DATA_DIR / "imd2019_lsoa_gloucester.csv").read_text(),
+            lsoas_in_england=LSOAS_IN_ENGLAND_2019,
+        ),
+        lsoas_file="gloucester_lsoa_2011.geojson",
+        ranks_file="imd2019_lsoa_gloucester.csv",
     )
-    for code, feature in wards.items():
-        average, decile, count = deprivation.get(code, (None, None, 0))
-        wanted = {
-            "kind": Area.Kind.WARD,
-            "name": feature["properties"]["wd19nm"],
-            "boundary": feature["geometry"],
-            "imd_average_rank": round(average, 1) if average else None,
-            "imd_decile": decile,
-            "imd_lsoa_count": count,
-        }
-        area = Area.objects.filter(ons_code=code).first()
-        if area is None:
-            Area.objects.create(ons_code=code, **wanted)
-        elif any(getattr(area, k) != v for k, v in wanted.items()):
-            for key, value in wanted.items():
-                setattr(area, key, value)
-            area.save()
-
-    area_link_neighbours()
-    return len(wards)
+    return len(wards.boundaries)
 
 
 @transaction.atomic

@@ -465,10 +465,16 @@ def test_a_group_cannot_be_recorded_in_a_ward_outside_the_site(site, builder):
 # Suggestions
 
 
+def square(x: float) -> dict:
+    """A one-degree square whose west edge is at longitude x."""
+    ring = [[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
 def test_suggestions_rank_same_site_first_then_neighbouring_wards_by_overlap():
     officer = UserFactory(role=Role.OFFICER)
-    home, next_door, far = WardFactory(), WardFactory(), WardFactory()
-    home.neighbours.add(next_door)
+    home, next_door, far = (WardFactory(boundary=square(x)) for x in (0, 1, 5))
+    assert list(home.neighbours.all()) == [next_door]
     site, other_site = SiteFactory(areas=[home]), SiteFactory(areas=[next_door, far])
     me = agreed(site, area=home, passions=["chess", "choir", "cooking"])
 
@@ -516,19 +522,3 @@ def test_suggestions_take_three_queries(site, builder, django_assert_num_queries
     # rank), then the rows.
     with django_assert_num_queries(3):
         assert len(list(Resident.objects.visible_to(builder).suggested_for(me))) == 5
-
-
-# Places
-
-
-def test_neighbouring_wards_are_linked_from_their_boundaries():
-    square = lambda x: {
-        "type": "Polygon",
-        "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]],
-    }
-    a, b = WardFactory(boundary=square(0)), WardFactory(boundary=square(1))
-    c = WardFactory(boundary=square(5))
-    assert services.area_link_neighbours() == 1
-    assert list(a.neighbours.all()) == [b]
-    assert list(b.neighbours.all()) == [a]
-    assert not c.neighbours.exists()

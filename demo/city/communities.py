@@ -32,7 +32,6 @@ from communities.models import (
 )
 from communities.services import (
     CONSENT_WORDING,
-    area_link_neighbours,
     tag_get_or_create,
 )
 from core.roles import Role
@@ -94,7 +93,6 @@ def seed_city(
             },
         )
         wards.append(ward)
-    area_link_neighbours()
 
     officer_group, _ = AuthGroup.objects.get_or_create(name=Role.OFFICER.label)
     builder_group, _ = AuthGroup.objects.get_or_create(name=Role.BUILDER.label)

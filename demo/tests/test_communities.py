@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from communities import places
 from communities.models import Area, User
 from core.roles import Role, primary_role
 from demo import communities as demo
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
     [(1, 1), (3284, 1), (3285, 2), (16422, 5), (16423, 6), (32844, 10)],
 )
 def test_national_decile_of_a_rank(rank, decile):
-    assert demo.national_decile(rank) == decile
+    assert places.decile(rank, demo.LSOAS_IN_ENGLAND_2019) == decile
 
 
 def test_seed_demo_loads_the_18_gloucester_wards_with_deprivation(
