@@ -188,7 +188,7 @@ def refusal(problems: list[str]) -> str:
     return (
         "Production settings need the council's identity and secrets; "
         f"{len(problems)} {'is' if len(problems) == 1 else 'are'} missing or "
-        "malformed (see 'Settings' in README.md):\n"
+        'malformed (see "The council\'s identity" in README.md):\n'
         + "\n".join(f"  - {problem}" for problem in problems)
     )
 
