@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
+from communities import geo
 from communities.models import Area
 
 from .models import ASSET_CATEGORIES, Asset, Category
@@ -46,8 +47,10 @@ COLUMN_HELP = {
     "tags": "Words people would search for, separated by semicolons.",
     "address": "The street address.",
     "postcode": "The postcode.",
-    "latitude": "Decimal degrees, WGS84, such as 51.8642. Give both or neither.",
-    "longitude": "Decimal degrees, WGS84, such as -2.2382. Give both or neither.",
+    "latitude": "Degrees north as a decimal number (WGS84, as map apps give "
+    "it), between 49 and 61 in the UK. Give both or neither.",
+    "longitude": "Degrees east as a decimal number (WGS84), negative west of "
+    "Greenwich, between -9 and 2 in the UK. Give both or neither.",
     "ward": "The ward's name or ONS code. Leave blank to find it from the location.",
     "email": "A public contact email address.",
     "phone": "A public contact phone number.",
@@ -56,23 +59,33 @@ COLUMN_HELP = {
     "visibility": "public (the default) or staff.",
     "status": "active (the default) or closed.",
 }
-EXAMPLE_ROW = (
-    "Tuffley Community Garden",
-    "physical",
-    "Raised beds anyone can help with on Saturday mornings.",
-    "gardening; food growing",
-    "Tuffley Lane",
-    "GL4 0DT",
-    "51.8361",
-    "-2.2399",
-    "",
-    "garden@example.org",
-    "",
-    "https://example.org/garden",
-    "Saturdays 10am to 1pm",
-    "public",
-    "active",
-)
+
+
+def example_row() -> tuple[str, ...]:
+    """The template's example asset: at a point inside the council's own
+    most deprived ward when wards are loaded, otherwise with no location."""
+    ward = Area.objects.wards().with_boundary().by_deprivation().first()
+    latitude = longitude = ""
+    if ward is not None:
+        lon, lat = geo.inner_point(ward.boundary)
+        latitude, longitude = f"{lat:.6f}", f"{lon:.6f}"
+    return (
+        "Community Garden",
+        "physical",
+        "Raised beds anyone can help with on Saturday mornings.",
+        "gardening; food growing",
+        "Church Lane",
+        "",
+        latitude,
+        longitude,
+        "",
+        "garden@example.org",
+        "",
+        "https://example.org/garden",
+        "Saturdays 10am to 1pm",
+        "public",
+        "active",
+    )
 
 
 def template_csv() -> str:
@@ -80,7 +93,7 @@ def template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerow(EXAMPLE_ROW)
+    writer.writerow(example_row())
     return out.getvalue()
 
 

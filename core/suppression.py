@@ -2,7 +2,7 @@
 member or the public sees.
 
 A count under the threshold can point at a person ("the two residents in
-Podsmead who knit"), so it is shown as "fewer than 5" instead. Staff who
+one ward who knit"), so it is shown as "fewer than 5" instead. Staff who
 need the exact figure see it on their own screens; anything published goes
 through here.
 """

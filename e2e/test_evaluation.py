@@ -3,6 +3,7 @@ phone), the survey residents answer through a link, the survey staff type
 in, and cabinet's reports page. axe checks every page."""
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -92,7 +93,7 @@ def test_a_resident_answers_the_survey_on_a_phone(phone_page, live_server):
     expect(page.locator(".govuk-error-summary")).to_contain_text("Answer all seven")
     expect(page).to_have_title(
         "Error: Your wellbeing and your neighbourhood – Community Building – "
-        "Gloucester City Council"
+        f"{settings.COUNCIL_NAME}"
     )
     page.axe()
 

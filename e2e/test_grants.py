@@ -5,6 +5,7 @@ page."""
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -38,7 +39,7 @@ def test_a_resident_applies_on_a_phone(phone_page, live_server):
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your name")
     expect(page).to_have_title(
         "Error: About you – Apply to Podsmead sparks – Community Building – "
-        "Gloucester City Council"
+        f"{settings.COUNCIL_NAME}"
     )
     page.axe()
     page.get_by_label("A group of us").check()

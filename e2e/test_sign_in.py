@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from core.roles import Role
@@ -50,7 +51,7 @@ def test_a_wrong_password_shows_the_error_summary(page, live_server, make_user):
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("Enter a correct username and password")
     expect(page).to_have_title(
-        "Error: Sign in – Community Building – Gloucester City Council"
+        f"Error: Sign in – Community Building – {settings.COUNCIL_NAME}"
     )
     page.axe()
 

@@ -453,7 +453,7 @@ class Story(models.Model):
         "Who told it",
         max_length=200,
         help_text="The name to show when the story is named, such as "
-        "'Maureen, a resident of Matson'.",
+        "'Maureen, who has lived on the estate for forty years'.",
     )
     teller = models.CharField("Who they are", max_length=20, choices=Teller)
     told_on = models.DateField("When it was told")

@@ -20,6 +20,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from core import identity
+
 from .models import Application, Award
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -33,6 +35,16 @@ LOCAL_AREA = "GLS060"
 
 def _number(amount: Decimal) -> int | float:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def identity_problems() -> list[str]:
+    """Why the council's 360Giving identifiers cannot be published (none when
+    they can): every export checks before it writes, so a missing or
+    placeholder identifier never reaches published data."""
+    return identity.publishing_problems(
+        funder_id=settings.THREESIXTYGIVING_FUNDER_ID,
+        prefix=settings.THREESIXTYGIVING_PREFIX,
+    )
 
 
 def grant_id(application: Application) -> str:

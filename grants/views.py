@@ -8,6 +8,8 @@ Application.objects.visible_to(user)."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -44,6 +46,8 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Application, Fund
+
+logger = logging.getLogger(__name__)
 
 public = method_decorator([login_not_required, never_cache], name="dispatch")
 
@@ -276,6 +280,18 @@ class ThreeSixtyGivingView(TemplateView):
     """The grants as open data (360Giving), for partners and GrantNav."""
 
     def get(self, request, *args, **kwargs):
+        problems = threesixty.identity_problems()
+        if problems:
+            # Only outside production, whose settings refuse to start
+            # without the identifiers.
+            logger.error("360Giving data not published: %s", " ".join(problems))
+            return JsonResponse(
+                {
+                    "error": "The grants data is not published yet: the "
+                    "council's 360Giving identifiers are not set."
+                },
+                status=503,
+            )
         package = threesixty.grants_package(
             download_url=request.build_absolute_uri(reverse("grants:360giving"))
         )

@@ -6,18 +6,12 @@ test.py give safe local defaults; production.py requires the secrets.
 """
 
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import environ
 from csp.constants import NONE, SELF
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-env = environ.Env()
-# A developer's own .env (copied from .env.example) is optional; the
-# environment always wins over it.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The environment, and a developer's own .env (environment.py).
+from .environment import BASE_DIR, env
 
 LOCAL_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/abcd"
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -26,8 +20,10 @@ LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEBUG = env.bool("DEBUG", default=False)
 
 # The council running the programme: its name appears in the header, emails
-# and reports.
-COUNCIL_NAME = env("COUNCIL_NAME", default="Gloucester City Council")
+# and reports. No council's identity lives here: production requires the
+# council's own (core.identity), and development and tests fill in the demo
+# council's (dev.py, test.py).
+COUNCIL_NAME = env("COUNCIL_NAME", default="")
 SERVICE_NAME = env("SERVICE_NAME", default="Community Building")
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
@@ -202,23 +198,26 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # Email: console in development; an SMTP URL such as
 # smtp+tls://user:password@smtp.example.org:587 in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# An empty value counts as unset (as in a .env copied from .env.example);
+# production requires all three (core.identity).
+EMAIL_CONFIG = env.email_url_config(
+    env.str("EMAIL_URL", default="") or "consolemail://"
+)
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default="community-building@example.gov.uk"
+DEFAULT_FROM_EMAIL = (
+    env.str("DEFAULT_FROM_EMAIL", default="") or "community-building@example.gov.uk"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address the service is reached at, for links in emails.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default="") or "http://127.0.0.1:8000"
 
 # Small sparks grants data is published in the 360Giving Data Standard: grant
-# identifiers begin with the council's 360Giving prefix, and the funder is
-# named by its organisation identifier (https://org-id.guide), which defaults
-# to the prefix when the council has none.
-THREESIXTYGIVING_PREFIX = env("THREESIXTYGIVING_PREFIX", default="360G-gloucestercc")
-THREESIXTYGIVING_FUNDER_ID = (
-    env("THREESIXTYGIVING_FUNDER_ID", default="") or THREESIXTYGIVING_PREFIX
-)
+# identifiers begin with the council's registered 360Giving prefix, and the
+# funder is named by its organisation identifier (https://org-id.guide, such
+# as GB-LAE- and the council's register code). The 360Giving export refuses
+# to publish while either is missing or malformed.
+THREESIXTYGIVING_PREFIX = env("THREESIXTYGIVING_PREFIX", default="")
+THREESIXTYGIVING_FUNDER_ID = env("THREESIXTYGIVING_FUNDER_ID", default="")
 
 # Redis is Celery's broker and result store, and the health check's target.
 REDIS_URL = env("REDIS_URL", default=LOCAL_REDIS_URL)
@@ -262,8 +261,10 @@ ASSETS_MAP_TILE_ATTRIBUTION = env(
 )
 # Files with more rows than this import as a Celery task with a progress page.
 ASSETS_IMPORT_INLINE_ROWS = env.int("ASSETS_IMPORT_INLINE_ROWS", default=500)
-# The town an address is in when it does not say (Open Referral needs one).
-ASSETS_DEFAULT_TOWN = env("ASSETS_DEFAULT_TOWN", default="Gloucester")
+# The town an address is in when it does not say, for Open Referral; empty
+# leaves such an address's town blank (a council of several towns may
+# prefer that to naming the wrong one).
+ASSETS_DEFAULT_TOWN = env("ASSETS_DEFAULT_TOWN", default="")
 
 # Evaluation: how many days a survey link residents answer without an
 # account keeps working after it was made.

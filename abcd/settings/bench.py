@@ -6,11 +6,22 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from demo.identity import DEMO_IDENTITY
+
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "b" * 40)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abcd_bench")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The demo council's identity, and addresses production accepts; no email
+# leaves the benchmark (EMAIL_BACKEND below).
+for _name, _value in DEMO_IDENTITY.items():
+    os.environ.setdefault(_name, _value)
+os.environ.setdefault("SITE_URL", "https://127.0.0.1")
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
+os.environ.setdefault("DEFAULT_FROM_EMAIL", "community-building@example.gov.uk")
 
 from .production import *
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Plain HTTP on the loopback: no TLS to redirect to or to mark cookies for.
 SECURE_SSL_REDIRECT = False

@@ -1,5 +1,7 @@
 """Local development: runs from a fresh clone with nothing set."""
 
+from demo.identity import DEMO_IDENTITY
+
 from .base import *
 from .base import env
 
@@ -11,3 +13,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 # The local demo signs officers in without a second factor unless asked to.
 OFFICER_2FA_REQUIRED = env.bool("OFFICER_2FA_REQUIRED", default=False)
+
+# The demo council's identity (demo/identity.py) for each identity setting the
+# environment leaves unset or empty: `make run` serves the demo.
+for _name, _demo_value in DEMO_IDENTITY.items():
+    globals()[_name] = env.str(_name, default="") or _demo_value

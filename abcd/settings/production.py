@@ -1,11 +1,29 @@
-"""Production: refuses to start without its secrets.
+"""Production: refuses to start without its secrets and the council's identity.
 
-SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS have no defaults here, so a
-missing one stops the process with ImproperlyConfigured instead of running
-with a development value.
+SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS have no defaults here, and nor
+has any of the council's identity (core.identity), so a missing one stops
+the process with ImproperlyConfigured instead of running with a development
+or demo value.
 """
 
 from django.core.exceptions import ImproperlyConfigured
+
+# The council's identity and the secrets ---------------------------------------
+# Checked before base.py reads anything, so that one message names every
+# required setting that is missing or malformed, and says what it should be.
+from core import identity
+
+from .environment import env as _environment
+
+_problems = identity.production_problems(
+    {
+        name: _environment.str(name, default="")
+        for name in identity.REQUIRED_IN_PRODUCTION
+    }
+)
+if _problems:
+    raise ImproperlyConfigured(identity.refusal(_problems))
+# ------------------------------------------------------------------------------
 
 from .base import *
 from .base import env

@@ -9,6 +9,14 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
+# A council of the tests' own, named nowhere else, so that no test passes
+# only because the product assumes the demo council. Tests read these
+# through settings rather than repeating them.
+COUNCIL_NAME = "Testborough Borough Council"
+THREESIXTYGIVING_FUNDER_ID = "GB-LAE-TBC"
+THREESIXTYGIVING_PREFIX = "360G-testborough"
+ASSETS_DEFAULT_TOWN = "Testborough"
+
 # Fast hashing: the suite creates many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -51,7 +51,7 @@ def test_a_file_in_the_template_layout_imports_every_row(officer):
 
 
 def test_the_oldham_libraries_file_imports_cleanly_after_matching_columns(officer):
-    WardFactory()  # Gloucester-like wards hold none of Oldham's libraries.
+    WardFactory()  # the factory's wards hold none of Oldham's libraries.
     asset_import = start(officer, OLDHAM.read_text(), name="oldham_libraries.csv")
 
     assert asset_import.status == AssetImport.Status.MAPPING
@@ -174,4 +174,20 @@ def test_the_task_is_safe_to_run_twice(officer):
 def test_the_template_is_itself_a_file_that_imports(officer):
     asset_import = run(start(officer, importing.template_csv()))
     assert asset_import.status == AssetImport.Status.DONE, asset_import.errors
-    assert Asset.objects.get().name == "Tuffley Community Garden"
+    asset = Asset.objects.get()
+    assert asset.name == "Community Garden"
+    assert asset.latitude is None  # no wards loaded: no place to suggest
+
+
+def test_the_templates_example_is_in_the_councils_own_ward(officer):
+    def square(west):
+        ring = [[west, 50], [west + 1, 50], [west + 1, 51], [west, 51], [west, 50]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    WardFactory(name="Ward with less need", imd_decile=8, boundary=square(-3))
+    most_deprived = WardFactory(
+        name="Ward with most need", imd_decile=1, boundary=square(-1)
+    )
+    asset_import = run(start(officer, importing.template_csv()))
+    assert asset_import.status == AssetImport.Status.DONE, asset_import.errors
+    assert Asset.objects.get().area == most_deprived

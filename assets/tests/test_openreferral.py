@@ -68,6 +68,18 @@ def test_a_minimal_and_a_closed_asset_are_valid_services():
     assert openreferral.service_for(closed)["status"] == "defunct"
 
 
+@pytest.mark.parametrize(("town", "city"), [("Anytown", "Anytown"), ("", "")])
+def test_an_address_that_names_no_town_takes_the_councils_or_none(settings, town, city):
+    """ASSETS_DEFAULT_TOWN, when the council sets one; otherwise the town is
+    left blank rather than filled with another council's."""
+    settings.ASSETS_DEFAULT_TOWN = town
+    asset = AssetFactory(address="Station Road", postcode="")
+    service = openreferral.service_for(asset)
+    assert validate(service) == []
+    address = service["service_at_locations"][0]["location"]["addresses"][0]
+    assert (address["address_1"], address["city"]) == ("Station Road", city)
+
+
 def test_the_command_writes_one_valid_file_per_public_service(tmp_path: Path):
     public = AssetFactory.create_batch(3)
     AssetFactory(visibility=Asset.Visibility.STAFF)

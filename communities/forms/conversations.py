@@ -39,7 +39,7 @@ class ConversationForm(
     )
     place = forms.CharField(
         label="Where (optional)",
-        help_text="For example: outside the Co-op, Tuffley Lane",
+        help_text="For example: outside the Co-op on the high street",
         max_length=200,
         required=False,
     )

@@ -92,7 +92,7 @@ def test_a_fields_message_keeps_its_details():
         ValidationError(
             {
                 "town": ValidationError(
-                    "%(town)s is not in Gloucester.", params={"town": "Leeds"}
+                    "%(town)s is not in the district.", params={"town": "Leeds"}
                 ),
                 "ward": ValidationError(
                     "%(ward)s is not one of the site's wards.",
@@ -101,7 +101,7 @@ def test_a_fields_message_keeps_its_details():
             }
         ),
     )
-    assert form.errors["town"] == ["Leeds is not in Gloucester."]
+    assert form.errors["town"] == ["Leeds is not in the district."]
     assert form.non_field_errors() == ["Hucclecote is not one of the site's wards."]
 
 

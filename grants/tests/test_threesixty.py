@@ -1,4 +1,5 @@
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -152,3 +153,52 @@ def test_the_export_command_refuses_when_there_is_nothing_to_publish(tmp_path):
     ApplicationFactory()
     with pytest.raises(CommandError, match="no grants to publish"):
         call_command("export_360giving", "--output", str(tmp_path / "x.json"))
+
+
+def test_the_funder_is_named_by_its_own_identifier_not_the_prefix(settings):
+    settings.THREESIXTYGIVING_FUNDER_ID = "GB-LAE-ANY"
+    settings.THREESIXTYGIVING_PREFIX = "360G-anytown"
+    make_grants()
+    package = threesixty.grants_package()
+    assert package["publisher"]["identifier"] == "GB-LAE-ANY"
+    assert {g["fundingOrganization"][0]["id"] for g in package["grants"]} == {
+        "GB-LAE-ANY"
+    }
+    assert all(g["id"].startswith("360G-anytown-") for g in package["grants"])
+
+
+NOT_PUBLISHABLE = [
+    ("THREESIXTYGIVING_FUNDER_ID", "", "THREESIXTYGIVING_FUNDER_ID is not set"),
+    ("THREESIXTYGIVING_FUNDER_ID", "360G-anytown", "a 360Giving prefix"),
+    ("THREESIXTYGIVING_FUNDER_ID", "GB-LAE-XXX", "a placeholder"),
+    ("THREESIXTYGIVING_PREFIX", "", "THREESIXTYGIVING_PREFIX is not set"),
+    ("THREESIXTYGIVING_PREFIX", "360G-example", "a placeholder"),
+    ("THREESIXTYGIVING_PREFIX", "GB-LAE-ANY", "not a 360Giving prefix"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), NOT_PUBLISHABLE)
+def test_the_export_command_writes_nothing_without_the_councils_identifiers(
+    settings, tmp_path, name, value, problem
+):
+    setattr(settings, name, value)
+    make_grants()
+    output = tmp_path / "grants.json"
+    with pytest.raises(CommandError, match=re.escape(problem)):
+        call_command("export_360giving", "--output", str(output))
+    assert not output.exists()
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), NOT_PUBLISHABLE)
+def test_the_public_json_is_withheld_without_the_councils_identifiers(
+    client, settings, caplog, name, value, problem
+):
+    setattr(settings, name, value)
+    make_grants()
+    response = client.get(reverse("grants:360giving"))
+    assert response.status_code == 503
+    assert response.json() == {
+        "error": "The grants data is not published yet: the council's 360Giving "
+        "identifiers are not set."
+    }
+    assert problem in caplog.text

@@ -16,6 +16,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output: str, **options):
+        problems = threesixty.identity_problems()
+        if problems:
+            raise CommandError(
+                "Nothing written: the council's 360Giving identifiers are not "
+                "ready to publish.\n" + "\n".join(problems)
+            )
         package = threesixty.grants_package()
         if not package["grants"]:
             raise CommandError(
