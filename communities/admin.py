@@ -25,8 +25,8 @@ class AbcdUserAdmin(UserAdmin):
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "ons_code", "imd_decile", "parent")
-    list_filter = ("kind", "imd_decile")
+    list_display = ("name", "kind", "ons_code", "vintage", "is_current", "imd_decile")
+    list_filter = ("kind", "is_current", "vintage", "imd_decile")
     search_fields = ("name", "ons_code")
     exclude = ("boundary", "neighbours")
 

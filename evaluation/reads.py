@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
-from communities.models import Area, User
+from communities.models import Area, DeprivationRelease, User
 from core.roles import Capability, able_to
 from core.suppression import FEWER_THAN, is_suppressed
 from grants.models import Application, Award, GrantReport
@@ -208,6 +208,11 @@ def grant_reports_to_tell():
         .filter(award__story__isnull=True)
         .select_related("award__application__area", "award__application__fund")
     )
+
+
+def deprivation_release():
+    """The deprivation release the wards' figures come from, if any."""
+    return DeprivationRelease.objects.latest_loaded()
 
 
 def programme_wards():

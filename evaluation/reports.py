@@ -200,8 +200,19 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
             for i in ward_columns
         ]
         ward_rows.append(
-            {"name": ward.name, "imd_decile": ward.imd_decile, "cells": cells}
+            {
+                "name": str(ward),
+                "imd_decile": ward.imd_decile,
+                # Counts of LSOAs, not of people: never suppressed.
+                "most_deprived_10": (
+                    f"{ward.imd_lsoas_most_deprived_10} of {ward.imd_lsoa_count}"
+                    if ward.imd_lsoa_count
+                    else ""
+                ),
+                "cells": cells,
+            }
         )
+    release = reads.deprivation_release()
     met = by_code.get("residents-met")
     ward_map = (
         ward_map_svg(
@@ -304,6 +315,15 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         "outcomes": outcome_list,
         "ward_columns": [i.name for i in ward_columns],
         "wards": ward_rows,
+        "deprivation": (
+            {
+                "name": release.name,
+                "short_name": release.short_name,
+                "lsoas_in_england": release.lsoas_in_england,
+            }
+            if release
+            else None
+        ),
         "ward_map": ward_map,
         "sites": sites,
         "finance_totals": totals,
