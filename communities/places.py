@@ -24,8 +24,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from shapely import make_valid
 from shapely.errors import GEOSException
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
 
 from core.signals import wards_changed
 
@@ -132,7 +134,15 @@ def _check_coordinates(geometry: dict, *, label: str) -> str | None:
     """What is wrong with a polygon's coordinates, or None."""
     try:
         min_x, min_y, max_x, max_y = shape(geometry).bounds
-    except (GEOSException, ValueError, TypeError, AttributeError, IndexError, KeyError):
+    except (
+        GEOSException,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        RecursionError,
+    ):
         return f"{label}: its coordinates could not be read as a polygon."
     if any(math.isnan(v) for v in (min_x, min_y, max_x, max_y)):
         return f"{label}: its coordinates could not be read as a polygon."
@@ -162,6 +172,26 @@ def _check_coordinates(geometry: dict, *, label: str) -> str | None:
         f"{label}: the coordinates are not longitude and latitude in the "
         "United Kingdom."
     )
+
+
+def _valid(geometry: dict) -> dict | None:
+    """The polygon as it is when valid; mended when its ring crosses itself
+    (as a hand-drawn or badly simplified boundary can); None when mending
+    leaves no polygon."""
+    polygon = shape(geometry)
+    if polygon.is_valid:
+        return {"type": geometry["type"], "coordinates": geometry["coordinates"]}
+    mended = make_valid(polygon)
+    if mended.geom_type == "GeometryCollection":
+        parts = [g for g in mended.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        mended = unary_union(parts) if parts else None
+    if (
+        mended is None
+        or mended.is_empty
+        or mended.geom_type not in ("Polygon", "MultiPolygon")
+    ):
+        return None
+    return json.loads(json.dumps(mapping(mended)))
 
 
 def read_boundaries(
@@ -255,13 +285,13 @@ def read_boundaries(
         if problem:
             problems.append(problem)
             continue
-        boundaries.append(
-            Boundary(
-                code=code,
-                name=name,
-                geometry={"type": kind, "coordinates": geometry["coordinates"]},
+        geometry = _valid(geometry)
+        if geometry is None:
+            problems.append(
+                f"{label}: its boundary crosses itself and cannot be mended."
             )
-        )
+            continue
+        boundaries.append(Boundary(code=code, name=name, geometry=geometry))
         progress(number, len(features))
     _refuse(problems)
     return BoundaryFile(boundaries, code_property, name_property, vintage, notes)

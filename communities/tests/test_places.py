@@ -555,3 +555,18 @@ def test_any_ranks_file_is_read_or_refused_with_a_message(text):
         messages = error.messages
         assert messages
     assert all(messages)
+
+
+def test_a_boundary_that_crosses_itself_is_mended_not_refused():
+    # A bow tie: the ring crosses itself in the middle of the square.
+    x, y = WEST, SOUTH
+    bow_tie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[x, y], [x + CELL, y + CELL], [x + CELL, y], [x, y + CELL], [x, y]]
+        ],
+    }
+    load_wards(collection([feature({"WD23CD": "E05900031", "WD23NM": "Bow"}, bow_tie)]))
+    ward = Area.objects.get(ons_code="E05900031")
+    assert ward.boundary["type"] == "MultiPolygon"
+    assert ward.contains(lon=x + CELL * 0.1, lat=y + CELL * 0.5)
