@@ -11,3 +11,6 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 # The local demo signs officers in without a second factor unless asked to.
 OFFICER_2FA_REQUIRED = env.bool("OFFICER_2FA_REQUIRED", default=False)
+
+# The demo (`make run`) is loaded here: `seed_demo` may run (demo.guard).
+SEED_DEMO_ALLOWED = True
