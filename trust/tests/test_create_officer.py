@@ -60,11 +60,17 @@ def test_the_command_makes_an_officer_with_no_password_and_prints_a_link():
     assert "https://abcd.council.example/sign-in/" in output
 
 
-def test_the_officer_can_use_the_admin_for_what_they_set_up():
+def test_the_officer_reaches_every_page_the_readme_sets_up_with(client):
     create_officer("jo", "--email", "jo@council.example")
-    user = User.objects.get(username="jo")
-    assert user.has_perm("communities.add_site")
-    assert user.has_perm("grants.add_fund")
+    client.force_login(User.objects.get(username="jo"))
+    for path in (
+        "/admin/communities/organisation/add/",
+        "/admin/communities/user/add/",
+        "/admin/communities/site/add/",
+        reverse("communities:site-list"),
+        reverse("grants:fund-new"),
+    ):
+        assert client.get(path).status_code == 200, path
 
 
 def test_production_mentions_the_second_factor(settings):
