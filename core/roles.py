@@ -10,7 +10,8 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS, models, router
 from django.db.models import Q
 
 if TYPE_CHECKING:
@@ -24,6 +25,10 @@ class Role(models.TextChoices):
     PANEL = "panel", "Panel Member"
     CABINET = "cabinet", "Cabinet Member"
 
+
+# Officers set up sites, funds and wards in Django's admin: their group holds
+# every model permission of these apps.
+OFFICER_ADMIN_APPS = ("communities", "assets", "grants", "evaluation")
 
 # When a person holds more than one role, the first in this order decides
 # their home page and navigation.
@@ -153,3 +158,36 @@ def can(user, capability: Capability) -> bool:
 def navigation_for(user) -> tuple[tuple[str, str], ...]:
     role = primary_role(user)
     return NAVIGATION[role] if role else ()
+
+
+def role_groups_ensure(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make each role's group, and give the Officer group every permission of
+    OFFICER_ADMIN_APPS that it lacks. Idempotent; ``apps`` is the app
+    registry to read the models from (a migration's, or the project's)."""
+    try:
+        group_model = apps.get_model("auth", "Group")
+        permission_model = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    if not router.allow_migrate_model(using, group_model):
+        return
+    groups = group_model.objects.using(using)
+    for role in Role:
+        groups.get_or_create(name=role.label)
+    officers = groups.get(name=Role.OFFICER.label)
+    missing = (
+        permission_model.objects.using(using)
+        .filter(content_type__app_label__in=OFFICER_ADMIN_APPS)
+        .exclude(group=officers)
+    )
+    officers.permissions.add(*missing)
+
+
+def role_groups_after_migrate(sender, *, apps=global_apps, using, **kwargs) -> None:
+    """post_migrate receiver (core.apps): Django sends post_migrate for each
+    app after every ``migrate`` and after ``flush`` (which the tests'
+    transactional cases run), and makes that app's permissions on the same
+    signal just before this runs. Acting on auth and on each officer app
+    leaves the groups whole once the last of them is done."""
+    if sender.label == "auth" or sender.label in OFFICER_ADMIN_APPS:
+        role_groups_ensure(apps=apps, using=using)

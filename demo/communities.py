@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.models import Group as RoleGroup
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -87,19 +86,15 @@ def seed_accounts(*, password: str) -> list[DemoAccount]:
         if created or not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
-        group, _ = RoleGroup.objects.get_or_create(name=account.role.label)
+        # The role groups and the Officer group's permissions come with the
+        # database (core.roles.role_groups_ensure): the demo only joins them.
+        group = RoleGroup.objects.get(name=account.role.label)
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
         if account.role == Role.OFFICER and not user.is_staff:
             # Officers set up sites, funds and wards in the admin.
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-    officers, _ = RoleGroup.objects.get_or_create(name=Role.OFFICER.label)
-    missing = Permission.objects.filter(
-        content_type__app_label__in=("communities", "assets", "grants", "evaluation")
-    ).exclude(group=officers)
-    if missing.exists():
-        officers.permissions.add(*missing)
     return list(DEMO_ACCOUNTS)
 
 

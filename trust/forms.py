@@ -1,5 +1,6 @@
 from crispy_forms_gds.layout import Field, Fluid, Layout
 from django import forms
+from django.contrib.auth import forms as auth_forms
 
 from core.forms import GovUKFormMixin
 
@@ -62,4 +63,44 @@ class EraseForm(GovUKFormMixin, forms.Form):
     def get_layout(self):
         return Layout(
             Field.text("confirm_name", field_width=Fluid.TWO_THIRDS, autocomplete="off")
+        )
+
+
+class SetPasswordForm(GovUKFormMixin, auth_forms.SetPasswordForm):
+    """A new account's first password, from the link create_officer prints.
+    The rules are the password validators' (trust.passwords)."""
+
+    submit_text = "Set password"
+    error_messages = {
+        "password_mismatch": "The two passwords are not the same. Type the "
+        "same password in both boxes"
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label = "New password"
+        first.help_text = (
+            "At least 12 characters. Three or four words that have nothing to "
+            "do with each other make a long password you can remember"
+        )
+        first.error_messages["required"] = "Enter a new password"
+        second.label = "Type the new password again"
+        second.help_text = ""
+        second.error_messages["required"] = "Type the new password again"
+
+    def get_layout(self):
+        return Layout(
+            Field.text(
+                "new_password1",
+                field_width=Fluid.TWO_THIRDS,
+                autocomplete="new-password",
+                spellcheck="false",
+            ),
+            Field.text(
+                "new_password2",
+                field_width=Fluid.TWO_THIRDS,
+                autocomplete="new-password",
+                spellcheck="false",
+            ),
         )

@@ -1,5 +1,5 @@
-"""Every write about personal data: the access log, erasure and the
-retention schedule. Each function is keyword-only, validates before it
+"""Every write about personal data and accounts: the access log, erasure, the
+retention schedule and the first officer's account. Each function is keyword-only, validates before it
 writes and runs in one transaction."""
 
 from __future__ import annotations
@@ -9,12 +9,19 @@ from dataclasses import dataclass, field
 
 import pghistory
 from django.conf import settings
+from django.contrib.auth.models import Group as RoleGroup
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from communities.models import Consent, Conversation, Introduction, Resident
+from communities.models import Consent, Conversation, Introduction, Resident, User
+from core.roles import Role
 from core.signals import resident_anonymised
 from grants.models import Application
 
@@ -67,6 +74,88 @@ def totp_device_start(*, user) -> TOTPDevice:
             user=user, name="Authenticator app", confirmed=False
         )
     return device
+
+
+@transaction.atomic
+def officer_create(
+    *, username: str, email: str, first_name: str = "", last_name: str = ""
+) -> User:
+    """An officer's account with no password yet (``set_password_link`` makes
+    the link they choose one with): in the Officer group, and staff, since
+    officers set up sites and funds in the admin. Refuses a username or an
+    email address another account has, whatever their case."""
+    username, email = username.strip(), email.strip()
+    first_name, last_name = first_name.strip(), last_name.strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = ["Enter a username"]
+    elif len(username) > 150:
+        errors["username"] = ["The username must be 150 characters or fewer"]
+    else:
+        try:
+            User.username_validator(username)
+        except ValidationError:
+            errors["username"] = [
+                "A username may only have letters, digits and @ . + - or _ in it"
+            ]
+    if username and "username" not in errors:
+        taken = User.objects.filter(username__iexact=username).first()
+        if taken:
+            errors["username"] = [
+                (
+                    f'There is already an account with the username "{taken.username}".'
+                    " Choose another username"
+                )
+            ]
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Enter an email address like name@example.org"]
+    else:
+        email = User.objects.normalize_email(email)
+        holder = User.objects.filter(email__iexact=email).first()
+        if holder:
+            errors["email"] = [
+                (
+                    f'{email} is already the email address of the account "'
+                    f'{holder.username}". Each officer needs their own address'
+                )
+            ]
+    for name, value in (("first_name", first_name), ("last_name", last_name)):
+        if len(value) > 150:
+            errors[name] = ["A name must be 150 characters or fewer"]
+    officers = RoleGroup.objects.filter(name=Role.OFFICER.label).first()
+    if officers is None:
+        errors["username"] = errors.get("username", []) + [
+            "The Officer group is missing: run python manage.py migrate first"
+        ]
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=True,
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(officers)
+    return user
+
+
+def set_password_link(*, user: User) -> str:
+    """The address at which ``user`` chooses a password: it works once (the
+    token is made from the password it replaces) and for
+    PASSWORD_RESET_TIMEOUT seconds, and starts with SITE_URL."""
+    path = reverse(
+        "trust:set-password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _anonymise_applications(application_ids: list[int]) -> None:

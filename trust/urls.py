@@ -6,6 +6,11 @@ app_name = "trust"
 urlpatterns = [
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
     path("two-factor/", views.TwoFactorView.as_view(), name="two-factor"),
+    path(
+        "set-password/<uidb64>/<token>/",
+        views.SetPasswordView.as_view(),
+        name="set-password",
+    ),
     path("requests/", views.PersonalDataRequestsView.as_view(), name="requests"),
     path(
         "residents/<int:pk>/subject-access/",

@@ -1,4 +1,4 @@
-"""Two-factor sign-in, officers' personal data requests (subject access,
+"""Setting a new account's password, two-factor sign-in, officers' personal data requests (subject access,
 erasure, the retention schedule) and the public privacy notice. Writes go
 through trust.services."""
 
@@ -11,11 +11,12 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +31,7 @@ from core.roles import Capability, Role, roles_of
 from grants.models import Application
 
 from . import register, services
-from .forms import EraseForm, ResidentSearchForm, TokenForm
+from .forms import EraseForm, ResidentSearchForm, SetPasswordForm, TokenForm
 from .models import AuditedResident, Erasure, RecordAccess
 from .subject_access import subject_access_report
 
@@ -43,6 +44,27 @@ class PrivacyNoticeView(TemplateView):
         return super().get_context_data(
             entries=register.entries(), lawful_basis=register.LAWFUL_BASIS, **kwargs
         )
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """Where the link from create_officer leads: the new officer chooses a
+    password, then signs in (and, where two-factor sign-in is required, sets
+    up their authenticator app). Django's token is made from the password it
+    replaces, so the link stops working once used, and after
+    PASSWORD_RESET_TIMEOUT; the view moves the token out of the address into
+    the session before drawing the form."""
+
+    form_class = SetPasswordForm
+    template_name = "trust/set_password.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            "Your password is set. Sign in with your username and new password.",
+        )
+        return response
 
 
 class TwoFactorView(FormView):

@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     # and none of them reads it.
     "demo",
 ]
+# `seed_demo` loads a fictional programme with demo accounts that share one
+# password: only the settings for development, the tests and the benchmark
+# allow it. Anywhere else it refuses unless told
+# --i-know-this-is-not-a-council-database (demo/guard.py).
+SEED_DEMO_ALLOWED = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

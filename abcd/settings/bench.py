@@ -33,6 +33,9 @@ SECURE_HSTS_SECONDS = 0
 # lists; it is registered for the benchmark only.
 BENCH_ADMIN_RESIDENTS = True
 
+# The benchmark loads its synthetic city with `seed_demo --scale city`.
+SEED_DEMO_ALLOWED = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

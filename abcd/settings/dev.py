@@ -18,3 +18,5 @@ OFFICER_2FA_REQUIRED = env.bool("OFFICER_2FA_REQUIRED", default=False)
 # environment leaves unset or empty: `make run` serves the demo.
 for _name, _demo_value in DEMO_IDENTITY.items():
     globals()[_name] = env.str(_name, default="") or _demo_value
+# The demo (`make run`) is loaded here: `seed_demo` may run (demo.guard).
+SEED_DEMO_ALLOWED = True

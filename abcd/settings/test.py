@@ -51,3 +51,6 @@ ASSETS_MAP_TILE_URL = ""
 # Off by default so other tests sign officers in with a password alone; the
 # trust tests turn it on.
 OFFICER_2FA_REQUIRED = False
+
+# The demo's own tests load it.
+SEED_DEMO_ALLOWED = True

@@ -94,8 +94,9 @@ def seed_city(
         )
         wards.append(ward)
 
-    officer_group, _ = AuthGroup.objects.get_or_create(name=Role.OFFICER.label)
-    builder_group, _ = AuthGroup.objects.get_or_create(name=Role.BUILDER.label)
+    # The role groups come with the database (core.roles.role_groups_ensure).
+    officer_group = AuthGroup.objects.get(name=Role.OFFICER.label)
+    builder_group = AuthGroup.objects.get(name=Role.BUILDER.label)
     officer, created = User.objects.get_or_create(
         username="city-officer", defaults={"is_staff": True}
     )

@@ -247,6 +247,11 @@ def cases(world) -> list[Case]:
         Case("evaluation:grant-reports", {}, OFFICER),
         Case("trust:privacy", {}, PUBLIC),
         Case("trust:two-factor", {}, SIGNED_IN),
+        # A set-password link (create_officer) that is not real, or used, says
+        # so to anyone; a real one leads to its own account's form.
+        Case(
+            "trust:set-password", {"uidb64": "MQ", "token": "not-a-real-link"}, PUBLIC
+        ),
         Case("trust:requests", {}, OFFICER),
         Case("trust:retention", {}, OFFICER),
         Case("evaluation:report-runs", {}, OFFICER),

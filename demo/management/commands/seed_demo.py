@@ -3,6 +3,10 @@
 It lives in the demo app, which may read every domain app and which none
 of them reads, and loads each app's demo data in the order the apps depend
 on each other. Re-running it finds what it made before and changes nothing.
+
+It never lands in a council's own database by accident (demo.guard): it
+runs only on settings that allow it, and only on an empty database or one
+it marked as its own, in the same transaction as the demo's data.
 """
 
 import os
@@ -11,13 +15,14 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.db import connection
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
 from demo import assets as assets_demo
 from demo import communities as communities_demo
 from demo import evaluation as evaluation_demo
 from demo import grants as grants_demo
+from demo import guard
 from demo.city import communities as city
 from demo.city import evaluation as evaluation_city
 from demo.city.assets import seed_city_assets
@@ -56,9 +61,26 @@ class Command(BaseCommand):
             default="demo",
             help="city adds 33 wards, 11 sites and years of synthetic records.",
         )
+        parser.add_argument(
+            guard.FLAG,
+            action="store_true",
+            dest="not_a_council_database",
+            help="Load the demo even on settings that do not allow it, or into "
+            "a database holding records it did not make: for a throwaway demo "
+            "or test database, never a council's.",
+        )
 
     def handle(self, *args, **options):
-        self.seed_demo()
+        overruled = options["not_a_council_database"]
+        try:
+            guard.check_settings(overruled=overruled)
+            with transaction.atomic():
+                found = guard.claim_database(overruled=overruled)
+                if found == "earlier demo":
+                    self.stdout.write("This database holds an earlier demo.")
+                self.seed_demo()
+        except guard.Refused as refused:
+            raise CommandError(str(refused)) from refused
         if options["scale"] == "city":
             started = time.monotonic()
             self.stdout.write("City scale (synthetic, for the benchmark):")
