@@ -189,6 +189,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No URL serves MEDIA_ROOT (see abcd/urls.py): files are sent by views that
+# check who asks (core.uploads). MEDIA_URL is set only because Django wants one.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
