@@ -183,7 +183,7 @@ USE_TZ = True
 # Static files: the project's own under static/, and the npm packages that
 # `make static` copies into static/vendor and compiles into static/build.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
