@@ -49,9 +49,11 @@ def test_an_entry_point_with_nothing_set_is_production_and_refuses(args):
 
 def test_the_developer_tools_name_the_development_settings():
     root = Path(settings.BASE_DIR)
-    assert "export DJANGO_SETTINGS_MODULE := abcd.settings.dev" in (
-        root / "Makefile"
-    ).read_text()
-    assert "export DJANGO_SETTINGS_MODULE=abcd.settings.dev" in (
-        root / "scripts/run.sh"
-    ).read_text()
+    assert (
+        "export DJANGO_SETTINGS_MODULE := abcd.settings.dev"
+        in (root / "Makefile").read_text()
+    )
+    assert (
+        "export DJANGO_SETTINGS_MODULE=abcd.settings.dev"
+        in (root / "scripts/run.sh").read_text()
+    )
