@@ -10,6 +10,8 @@ export default [
       "static/vendor/**",
       "static/build/**",
       "staticfiles/**",
+      // make smoke collects the production static files here.
+      ".run/**",
       "node_modules/**",
       ".venv/**",
       "test-results/**",

@@ -10,7 +10,9 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abcd.settings.dev")
+# Production unless told otherwise, as for manage.py and gunicorn: a worker or
+# beat started by hand never runs on development settings by accident.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abcd.settings.production")
 
 app = Celery("abcd")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -27,6 +27,7 @@ from django.db import models
 from communities.models import Area, Group, Resident, Site
 from core.dates import financial_year_label
 from core.roles import Capability, can
+from core.uploads import unguessable_name
 from grants.models import Award
 
 from . import instruments
@@ -572,7 +573,9 @@ class ReportRunQuerySet(models.QuerySet):
 
 
 def report_upload_to(run: ReportRun, filename: str) -> str:
-    return f"reports/{filename}"
+    """A random name: the PDF is served only by ReportPdfView, which checks
+    who asks and gives the file its readable name (``file_name``)."""
+    return unguessable_name("reports", filename)
 
 
 class ReportRun(models.Model):

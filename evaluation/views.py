@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from core.access import CapabilityRequiredMixin
 from core.forms import add_service_errors
 from core.roles import Capability, can
 from core.suppression import SUPPRESSION_THRESHOLD
+from core.uploads import private_file_response
 from grants.models import GrantReport
 
 from . import (
@@ -612,13 +613,7 @@ class ReportView(ReportVisibleMixin, TemplateView):
 class ReportPdfView(ReportVisibleMixin, View):
     def get(self, request, pk):
         run = self.get_run()
-        if not run.file:
-            raise Http404("No PDF")
-        return FileResponse(
-            run.file.open("rb"),
-            content_type="application/pdf",
-            filename=run.file_name,
-        )
+        return private_file_response(run.file, filename=run.file_name)
 
 
 class RecommendationsView(ManageMixin, FormView):

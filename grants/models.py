@@ -22,11 +22,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Area, Site
 from core import dates
 from core.roles import Capability, can
+from core.uploads import unguessable_name
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -760,7 +762,10 @@ class GrantReportQuerySet(models.QuerySet):
 
 
 def report_photo_path(instance, filename: str) -> str:
-    return f"grants/reports/{instance.award.application.reference}/{filename}"
+    """A random name (not the application's reference or the uploaded
+    name): the photo is served only by ReportPhotoView, which checks who
+    asks."""
+    return unguessable_name("grants/reports", filename)
 
 
 class GrantReport(models.Model):
@@ -815,7 +820,10 @@ class GrantReport(models.Model):
             "ward": application.area.name if application.area else "",
             "fund": application.fund.name,
             "amount": self.award.amount,
-            "photo": self.photo.url if self.photo else "",
+            # The checking view's address: no file is public.
+            "photo": reverse("grants:report-photo", args=[application.pk])
+            if self.photo
+            else "",
             "photo_description": self.photo_description,
             "date": self.recorded_at.date(),
         }

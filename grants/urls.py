@@ -52,6 +52,11 @@ urlpatterns = [
         "applications/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"
     ),
     path("applications/<int:pk>/report/", views.ReportView.as_view(), name="report"),
+    path(
+        "applications/<int:pk>/report/photo/",
+        views.ReportPhotoView.as_view(),
+        name="report-photo",
+    ),
     path("funds/", views.FundListView.as_view(), name="fund-list"),
     path("funds/new/", views.FundFormView.as_view(), name="fund-new"),
     path("funds/<int:pk>/", views.FundDetailView.as_view(), name="fund"),

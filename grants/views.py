@@ -18,12 +18,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import CapabilityRequiredMixin
 from core.forms import add_service_errors
 from core.roles import Capability, Role, can, roles_of
+from core.uploads import private_file_response
 
 from . import services, threesixty
 from .forms import (
@@ -649,6 +651,18 @@ class ReportView(AwardActionMixin, ApplicationFormView):
         services.report_record(
             award=self.get_award(), recorded_by=self.request.user, **form.cleaned_data
         )
+
+
+class ReportPhotoView(OfficerApplicationMixin, View):
+    """The end-of-grant report's photo, for an officer who may see the
+    application: never a public address (core.uploads)."""
+
+    def get(self, request, *args, **kwargs):
+        award = getattr(self.get_application(), "award", None)
+        report = getattr(award, "report", None)
+        if report is None:
+            raise Http404("No report")
+        return private_file_response(report.photo)
 
 
 # Staff: funds -----------------------------------------------------------------

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The demo runs on the development settings, said here and not left to
+# manage.py or Celery (both default to production).
+export DJANGO_SETTINGS_MODULE=abcd.settings.dev
 PORT="${PORT:-8000}"
 VENV=.venv/bin
 mkdir -p .run

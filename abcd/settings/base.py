@@ -184,12 +184,14 @@ USE_TZ = True
 # Static files: the project's own under static/, and the npm packages that
 # `make static` copies into static/vendor and compiles into static/build.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No URL serves MEDIA_ROOT (see abcd/urls.py): files are sent by views that
+# check who asks (core.uploads). MEDIA_URL is set only because Django wants one.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
