@@ -455,6 +455,7 @@ def main() -> int:
         os.environ.get("SMOKE_STATIC_ROOT", ROOT / ".run" / "smoke-static")
     )
     port = free_port()
+    mail_port = free_port()
     work = Path(tempfile.mkdtemp(prefix="abcd-smoke-"))
     (work / "media").mkdir()
     (work / "mail").mkdir()
@@ -475,7 +476,8 @@ def main() -> int:
         # The council's identity, as production requires of every council.
         "COUNCIL_NAME": "Smoke Test Borough Council",
         "SITE_URL": f"https://127.0.0.1:{port}",
-        "EMAIL_URL": f"filemail:///{work / 'mail'}",
+        # Production sends mail only by SMTP: a local sink receives it.
+        "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}",
         "DEFAULT_FROM_EMAIL": "community-building@smoke-test.example.gov.uk",
         "THREESIXTYGIVING_FUNDER_ID": "GB-LAE-SMK",
         "THREESIXTYGIVING_PREFIX": "360G-smoketestbc",
@@ -495,6 +497,11 @@ def main() -> int:
         recreate_database(database_url)
         empty_redis(redis_url)
         say("throwaway database", f"{name} created; Redis {redis_url} emptied")
+        # Python 3.11's own SMTP sink, printing what the stack sends.
+        stack.start(
+            "mail", sys.executable, "-W", "ignore", "-m", "smtpd", "-n", "-c",
+            "DebuggingServer", f"127.0.0.1:{mail_port}",
+        )  # fmt: skip
         key = prepare(stack, password)
         start(stack, port)
         check_health(stack, browser)
