@@ -52,6 +52,12 @@ urlpatterns = [
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("sites/", views.SiteListView.as_view(), name="site-list"),
     path("outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("places/measures/", views.WardMeasureListView.as_view(), name="measures"),
+    path(
+        "places/measures/load/",
+        views.WardMeasureLoadView.as_view(),
+        name="measure_load",
+    ),
     path("sw.js", views.service_worker, name="service-worker"),
     path(
         "sync/<uuid:device_id>/",

@@ -27,10 +27,11 @@ from core.forms import add_service_errors
 from core.roles import Capability, can
 
 from . import network as network_module
-from . import services, sync
+from . import places, services, sync
 from .forms.conversations import ConversationForm
 from .forms.groups import CelebrationForm, GroupForm
 from .forms.introductions import IntroductionForm, IntroductionStatusForm
+from .forms.places import WardMeasureLoadForm
 from .forms.residents import ResidentFilterForm, ResidentForm
 from .models import (
     Consent,
@@ -40,6 +41,7 @@ from .models import (
     Resident,
     Site,
     Tag,
+    WardMeasure,
 )
 
 PAGE_SIZE = 50
@@ -682,3 +684,45 @@ def service_worker(request):
     )
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# Places ------------------------------------------------------------------
+
+
+class WardMeasureListView(CapabilityRequiredMixin, ListView):
+    """The needs measures loaded for the council's wards."""
+
+    required_capability = Capability.MANAGE_PLACES
+    template_name = "communities/measure_list.html"
+    context_object_name = "measures"
+
+    def get_queryset(self):
+        return WardMeasure.objects.for_list()
+
+
+class WardMeasureLoadView(CapabilityRequiredMixin, FormView):
+    """Load (or load again) a needs measure from a CSV of ward code and value:
+    every row is checked first, and a file with any mistake changes nothing."""
+
+    required_capability = Capability.MANAGE_PLACES
+    template_name = "communities/measure_load.html"
+    form_class = WardMeasureLoadForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            report = places.load_ward_measure(
+                data["file"].read(),
+                name=data["name"],
+                source=data["source"],
+                higher_is_more_need=data["higher_is_more_need"],
+                code_column=data["code_column"],
+                value_column=data["value_column"],
+                unit=data["unit"],
+                description=data["description"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, field="file")
+            return self.form_invalid(form)
+        messages.success(self.request, " ".join(report.lines()))
+        return redirect("communities:measures")

@@ -49,6 +49,8 @@ class Capability(enum.Enum):
     # Evaluation: run reports, write an annual review's recommendations and
     # publish it for cabinet.
     RUN_REPORTS = "run_reports"
+    # Places: load the council's ward-level figures, such as needs measures.
+    MANAGE_PLACES = "manage_places"
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -63,6 +65,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.ENTER_SURVEYS: frozenset({Role.BUILDER, Role.OFFICER}),
     Capability.MANAGE_PERSONAL_DATA: frozenset({Role.OFFICER}),
     Capability.RUN_REPORTS: frozenset({Role.OFFICER}),
+    Capability.MANAGE_PLACES: frozenset({Role.OFFICER}),
 }
 
 # Where each role lands after signing in (URL names).
