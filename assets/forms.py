@@ -36,11 +36,11 @@ class MapFilterForm(GovUKFormMixin, forms.Form):
         """``shadings``, (key, label) pairs, adds the choice of how the
         wards are shaded (the map's page; its data ignores it)."""
         super().__init__(*args, **kwargs)
-        self.helper.form_method = "get"
         if shadings:
             self.fields["shading"] = forms.ChoiceField(
                 label="Shade wards by", required=False, choices=shadings
             )
+        self.helper.form_method = "get"
 
     def get_layout(self):
         fields = [Field.select("category"), Field.select("tag"), Field.select("area")]

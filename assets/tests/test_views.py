@@ -431,6 +431,7 @@ def test_the_map_offers_each_measure_as_a_shading(client):
         (key, "Community Needs Index (score)"),
     ]
     assert response.context["map_config"]["shading"] == "deprivation"
+    assert '<select name="shading"' in response.content.decode()
 
     chosen = client.get(f"/assets/map/?shading={key}")
     assert chosen.context["map_config"]["shading"] == key
@@ -506,6 +507,6 @@ def test_the_map_opens_on_the_wards_and_the_ward_data_url_follows_them(
 def test_with_no_wards_the_map_opens_on_england_and_says_why(client):
     response = client.get("/assets/map/")
     assert response.context["map_config"]["bounds"] == mapdata.ENGLAND
-    assert "No ward boundaries are loaded yet, so the map shows all of England." in (
-        response.content.decode()
-    )
+    text = response.content.decode()
+    assert "No ward boundaries are loaded yet, so the map shows all of England." in text
+    assert "No wards are loaded yet." in text

@@ -111,21 +111,22 @@ def test_the_list_says_when_nothing_is_loaded(client, officer):
     assert "No measures are loaded yet." in client.get(LIST).content.decode()
 
 
-junk_csv = st.lists(
-    st.lists(
-        st.one_of(
-            st.sampled_from(["E05900001", "E05900002", "E05999999", "", "1.5", "x"]),
-            st.text(max_size=12),
-        ),
-        min_size=1,
-        max_size=4,
-    ),
-    max_size=6,
-).map(lambda rows: "\n".join(",".join(row) for row in rows).encode())
+cells = st.one_of(
+    st.sampled_from(["E05900001", "E05900002", "E05999999", "", "1.5", "x", "1e400"]),
+    st.text(max_size=12),
+)
+headers = st.lists(
+    st.sampled_from(["code", "WD23CD", "Ward code", "Score", "Rank", "", "x"]),
+    min_size=1,
+    max_size=4,
+)
+junk_csv = st.tuples(
+    headers, st.lists(st.lists(cells, min_size=1, max_size=4), max_size=6)
+).map(lambda file: "\n".join(",".join(row) for row in [file[0], *file[1]]).encode())
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

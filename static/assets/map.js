@@ -91,7 +91,7 @@
 
   function shadeBy(key) {
     shading = key;
-    document.querySelectorAll("[data-shading]").forEach(function (legend) {
+    document.querySelectorAll(".abcd-map-legend__shading").forEach(function (legend) {
       legend.hidden = legend.getAttribute("data-shading") !== key;
     });
     if (wardLayer) {
@@ -120,6 +120,12 @@
       }
     }).addTo(map);
     wardLayer.bringToBack();
+    wardLayer.eachLayer(function (layer) {
+      var path = layer.getElement && layer.getElement();
+      if (path) {
+        path.setAttribute("data-ward", layer.feature.properties.ons_code);
+      }
+    });
     element.setAttribute("data-wards", String(wardLayer.getLayers().length));
     shadeBy(shading);
   }).catch(function () {
