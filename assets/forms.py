@@ -32,14 +32,21 @@ class MapFilterForm(GovUKFormMixin, forms.Form):
         empty_label="All wards",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, shadings=None, **kwargs):
+        """``shadings``, (key, label) pairs, adds the choice of how the
+        wards are shaded (the map's page; its data ignores it)."""
         super().__init__(*args, **kwargs)
+        if shadings:
+            self.fields["shading"] = forms.ChoiceField(
+                label="Shade wards by", required=False, choices=shadings
+            )
         self.helper.form_method = "get"
 
     def get_layout(self):
-        return Layout(
-            Field.select("category"), Field.select("tag"), Field.select("area")
-        )
+        fields = [Field.select("category"), Field.select("tag"), Field.select("area")]
+        if "shading" in self.fields:
+            fields.append(Field.select("shading"))
+        return Layout(*fields)
 
     def filters(self) -> dict:
         """The valid filters; a value that matches nothing (an old link to a
@@ -51,6 +58,13 @@ class MapFilterForm(GovUKFormMixin, forms.Form):
             "tag": data.get("tag"),
             "area": data.get("area"),
         }
+
+    def shading(self) -> str:
+        """The chosen shading's key, or the first when none (or an unknown
+        one) is chosen."""
+        self.is_valid()
+        chosen = getattr(self, "cleaned_data", {}).get("shading")
+        return chosen or self.fields["shading"].choices[0][0]
 
 
 class AssetForm(GovUKFormMixin, forms.ModelForm):

@@ -22,6 +22,8 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from communities.measures import places_version
+from communities.models import WardMeasure
 from core.access import CapabilityRequiredMixin, capability_required
 from core.forms import add_service_errors
 from core.roles import Capability, can
@@ -54,9 +56,9 @@ def _scope(user) -> str:
     return "staff" if can(user, Capability.MAP_ASSETS) else "public"
 
 
-def _filtered_assets(request):
+def _filtered_assets(request, *, shadings=None):
     """The assets the map and its table show, narrowed by its filters."""
-    form = MapFilterForm(request.GET or None)
+    form = MapFilterForm(request.GET or None, shadings=shadings)
     filters = form.filters()
     queryset = Asset.objects.on_map_for(request.user).filtered(**filters)
     return form, filters, queryset
@@ -79,7 +81,13 @@ class MapView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form, filters, queryset = _filtered_assets(self.request)
+        shadings = mapdata.cached_ward_shadings()
+        form, filters, queryset = _filtered_assets(
+            self.request, shadings=[(s.key, s.label) for s in shadings]
+        )
+        shading = form.shading()
+        wards = queryset.count_per_ward()
+        extent = mapdata.map_extent()
         page = Paginator(queryset.for_list(), TABLE_PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
@@ -100,14 +108,21 @@ class MapView(TemplateView):
                 area=filters["area"], minimum=1 if staff else PUBLIC_GIFT_MINIMUM
             ),
             public_gift_minimum=PUBLIC_GIFT_MINIMUM,
-            wards=queryset.count_per_ward(),
-            deciles=range(1, 11),
+            wards=wards,
+            measures=WardMeasure.objects.beside(wards),
+            shadings=shadings,
+            shading=shading,
+            fill_opacity=mapdata.FILL_OPACITY,
+            wards_loaded=extent is not None,
             categories=ASSET_CATEGORIES,
             map_config={
                 "assets": f"{reverse('assets:map-data')}?{data_query.urlencode()}",
-                "wards": reverse("assets:wards-data"),
+                "wards": f"{reverse('assets:wards-data')}?v={places_version()}",
                 "tiles": settings.ASSETS_MAP_TILE_URL,
                 "attribution": settings.ASSETS_MAP_TILE_ATTRIBUTION,
+                "bounds": extent or mapdata.ENGLAND,
+                "shading": shading,
+                "fillOpacity": mapdata.FILL_OPACITY,
             },
         )
         return context

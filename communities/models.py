@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
@@ -225,6 +225,110 @@ class Area(models.Model):
 
     def contains(self, *, lon: float, lat: float) -> bool:
         return bool(self.boundary) and geo.contains(self.boundary, lon=lon, lat=lat)
+
+
+class WardMeasureQuerySet(models.QuerySet):
+    def for_list(self) -> WardMeasureQuerySet:
+        """In name order, each with ``ward_count``: how many wards have a
+        value."""
+        return self.annotate(ward_count=Count("values")).order_by("name")
+
+    def with_values(self) -> WardMeasureQuerySet:
+        """In name order, each with its values (and their wards' ids) read
+        in one more query."""
+        return self.order_by("name").prefetch_related(
+            models.Prefetch(
+                "values",
+                queryset=WardMeasureValue.objects.only(
+                    "measure_id", "area_id", "value"
+                ),
+            )
+        )
+
+    def beside(self, wards: list[Area]) -> list[WardMeasure]:
+        """The measures in name order, for columns beside ``wards``: each
+        ward gains ``measure_cells``, its value of each measure as shown
+        (an empty string where it has none)."""
+        measures = list(self.with_values())
+        shown = {
+            (value.measure_id, value.area_id): value.shown
+            for measure in measures
+            for value in measure.values.all()
+        }
+        for ward in wards:
+            ward.measure_cells = [shown.get((m.pk, ward.pk), "") for m in measures]
+        return measures
+
+
+class WardMeasure(models.Model):
+    """A figure known for each ward, such as the Community Needs Index or a
+    census count, loaded from a CSV file (communities.places): wards can be
+    shaded and compared by it beside deprivation."""
+
+    name = models.CharField(max_length=120, unique=True)
+    source = models.CharField(
+        max_length=300, help_text="Where the figures come from, and which release."
+    )
+    higher_is_more_need = models.BooleanField(
+        "higher values mean more need",
+        default=True,
+        help_text="Decides which end of the scale is shaded darkest on the map.",
+    )
+    unit = models.CharField(
+        max_length=40, blank=True, help_text="Such as: score, %, people."
+    )
+    description = models.TextField(blank=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = WardMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def heading(self) -> str:
+        """The name with its unit, for a column or a legend."""
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+
+class WardMeasureValue(models.Model):
+    """One ward's value of a measure."""
+
+    measure = models.ForeignKey(
+        WardMeasure, on_delete=models.CASCADE, related_name="values"
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="measure_values"
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "area"], name="ward_measure_value_once_per_ward"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.area} {self.shown}"
+
+    @property
+    def shown(self) -> str:
+        """The value as written, without trailing zeros: 12.5, not 12.500000."""
+        return format_measure(self.value)
+
+
+def format_measure(value: Decimal) -> str:
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    whole, _, decimals = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = f"{int(whole.lstrip('-') or 0):,}"
+    return sign + whole + (f".{decimals}" if decimals else "")
 
 
 class DeprivationReleaseQuerySet(models.QuerySet):

@@ -1,22 +1,25 @@
-"""The officers' pages for the council's places: which wards and deprivation
-are loaded, and loading new files with progress and a report. Views parse
+"""The officers' pages for the council's places: which wards, deprivation and
+needs measures are loaded, and loading new files with progress and a report. Views parse
 and render; reading and loading the files is communities.places."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import CapabilityRequiredMixin, capability_required
 from core.forms import add_service_errors
 from core.roles import Capability
 
-from . import places, tasks
+from . import measures, places, tasks
+from .forms.measures import WardMeasureLoadForm
 from .forms.places import DeprivationUploadForm, WardsUploadForm
-from .models import Area, DeprivationRelease, PlacesUpload
+from .models import Area, DeprivationRelease, PlacesUpload, WardMeasure
 
 
 class PlacesView(CapabilityRequiredMixin, TemplateView):
@@ -27,6 +30,7 @@ class PlacesView(CapabilityRequiredMixin, TemplateView):
         wards = list(Area.objects.current().for_choices().order_by("name"))
         return super().get_context_data(
             wards=wards,
+            measures=WardMeasure.objects.beside(wards),
             vintages=sorted({w.vintage for w in wards if w.vintage}),
             earlier_wards=Area.objects.wards().filter(is_current=False).count(),
             release=DeprivationRelease.objects.latest_loaded(),
@@ -112,3 +116,45 @@ def upload_status(request, pk):
     return JsonResponse(
         places.places_upload_progress(upload), headers={"Cache-Control": "no-store"}
     )
+
+
+# Needs measures -------------------------------------------------------------
+
+
+class WardMeasureListView(CapabilityRequiredMixin, ListView):
+    """The needs measures loaded for the council's wards."""
+
+    required_capability = Capability.MANAGE_PLACES
+    template_name = "communities/measure_list.html"
+    context_object_name = "measures"
+
+    def get_queryset(self):
+        return WardMeasure.objects.for_list()
+
+
+class WardMeasureLoadView(CapabilityRequiredMixin, FormView):
+    """Load (or load again) a needs measure from a CSV of ward code and value:
+    every row is checked first, and a file with any mistake changes nothing."""
+
+    required_capability = Capability.MANAGE_PLACES
+    template_name = "communities/measure_load.html"
+    form_class = WardMeasureLoadForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            report = measures.load_ward_measure(
+                data["file"].read(),
+                name=data["name"],
+                source=data["source"],
+                higher_is_more_need=data["higher_is_more_need"],
+                code_column=data["code_column"],
+                value_column=data["value_column"],
+                unit=data["unit"],
+                description=data["description"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, field="file")
+            return self.form_invalid(form)
+        messages.success(self.request, " ".join(report.lines()))
+        return redirect("communities:measures")

@@ -1,9 +1,10 @@
 """What every save of a ward brings with it, whichever path saved it: a form,
 the admin, a loader, or a fixture (loaddata saves raw, without Area.save)."""
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from .measures import bump_places_version
 from .models import Area
 from .places import link_neighbours_of
 
@@ -32,3 +33,10 @@ def area_bounding_box(sender, instance: Area, update_fields=None, **kwargs):
 def area_neighbours(sender, instance: Area, update_fields=None, **kwargs):
     if _shape_may_change(update_fields):
         link_neighbours_of(instance)
+
+
+@receiver(post_save, sender=Area, dispatch_uid="area_places_version")
+@receiver(post_delete, sender=Area, dispatch_uid="area_places_version_delete")
+def area_places_version(sender, **kwargs):
+    # The cached ward layer of the map draws every ward's shape and figures.
+    bump_places_version()

@@ -69,6 +69,14 @@ urlpatterns = [
         name="places-upload-status",
     ),
     path("outbox/", views.OutboxView.as_view(), name="outbox"),
+    path(
+        "places/measures/", places_views.WardMeasureListView.as_view(), name="measures"
+    ),
+    path(
+        "places/measures/load/",
+        places_views.WardMeasureLoadView.as_view(),
+        name="measure_load",
+    ),
     path("sw.js", views.service_worker, name="service-worker"),
     path(
         "sync/<uuid:device_id>/",

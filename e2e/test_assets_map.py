@@ -58,7 +58,9 @@ def test_a_visitor_sees_public_assets_on_the_map_and_in_the_table(
     table = page.locator("table").first
     expect(table).to_contain_text("Docks Heritage Trail")
     expect(table).not_to_contain_text("Builders' store room")
-    expect(page.get_by_text("Ward deprivation (IMD 2019 decile)")).to_be_visible()
+    expect(
+        page.get_by_text("Wards shaded by Deprivation (IMD 2019 decile)")
+    ).to_be_visible()
     page.axe()
 
     page.get_by_label("Category", exact=True).select_option("culture")

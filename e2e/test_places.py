@@ -40,7 +40,9 @@ def test_an_officer_loads_a_council_s_wards_and_deprivation(
     page.get_by_role("link", name="Load ward boundaries").click()
     page.axe()
     page.get_by_role("button", name="Load the wards").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("This field is required")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "This field is required"
+    )
     page.axe()
     page.get_by_label("Ward boundaries (GeoJSON)").set_input_files(str(wards))
     page.get_by_role("button", name="Load the wards").click()

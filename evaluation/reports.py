@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from communities.models import Site, SiteFinance
+from communities.models import Site, SiteFinance, WardMeasure
 from core.dates import financial_year, financial_year_label, financial_year_of
 from core.suppression import SUPPRESSION_THRESHOLD, is_suppressed, suppress
 
@@ -192,6 +192,8 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         outcomes.setdefault(indicator.outcome_id, []).append(figure)
 
     wards = list(reads.programme_wards())
+    # The council's needs measures beside deprivation, ward by ward.
+    measures = WardMeasure.objects.beside(wards)
     ward_columns = [by_code[c] for c in WARD_COLUMNS if c in by_code]
     ward_rows = []
     for ward in wards:
@@ -209,6 +211,7 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
                     if ward.imd_lsoa_count
                     else ""
                 ),
+                "measures": ward.measure_cells,
                 "cells": cells,
             }
         )
@@ -314,6 +317,15 @@ def gather(*, kind: str, start: datetime.date, end: datetime.date) -> dict:
         "numbers": numbers,
         "outcomes": outcome_list,
         "ward_columns": [i.name for i in ward_columns],
+        "measure_columns": [m.heading for m in measures],
+        "measure_sources": [
+            {
+                "name": m.name,
+                "source": m.source,
+                "higher_is_more_need": m.higher_is_more_need,
+            }
+            for m in measures
+        ],
         "wards": ward_rows,
         "deprivation": (
             {

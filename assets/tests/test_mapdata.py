@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from assets import mapdata
 from assets.models import Asset, Category
+from communities import measures as places
 from communities.models import Area, Tag
 from communities.tests.factories import WardFactory
 
@@ -229,6 +230,8 @@ def test_the_ward_layer_has_every_ward_with_a_boundary_and_its_deprivation():
                 "name": "Matson",
                 "ons_code": "E05010960",
                 "imd_decile": 1,
+                "fills": {"deprivation": mapdata.NEED_COLOURS[0]},
+                "figures": {"deprivation": "IMD decile 1"},
             },
         }
     ]
@@ -243,3 +246,153 @@ def test_the_ward_layer_is_cached(django_assert_num_queries):
     assert [f["properties"]["name"] for f in json.loads(first)["features"]] == [
         "Matson"
     ]
+
+
+# Shading: deprivation and the needs measures, from one palette
+
+
+def square(x: float, y: float) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]
+        ],
+    }
+
+
+@pytest.fixture
+def council():
+    """A second council: five wards with made-up codes, one with no decile."""
+    return [
+        WardFactory(
+            name=name,
+            ons_code=f"E0590000{n}",
+            imd_decile=decile,
+            boundary=square(-1.5 + n / 10, 53.5),
+        )
+        for n, (name, decile) in enumerate(
+            [("Almond", 1), ("Birch", 4), ("Cedar", 10), ("Damson", None), ("Elm", 7)],
+            start=1,
+        )
+    ]
+
+
+def load_measure(higher_is_more_need=True, rows=None, name="Community Needs Index"):
+    rows = rows or [
+        ("E05900001", 120),
+        ("E05900002", 90),
+        ("E05900003", 60),
+        ("E05900004", 30),
+    ]
+    return places.load_ward_measure(
+        [["code", "Score"], *rows],
+        name=name,
+        source="OCSI, 2023",
+        higher_is_more_need=higher_is_more_need,
+    ).measure
+
+
+def test_deprivation_shades_decile_one_darkest_and_says_what_is_not_known(council):
+    shading = mapdata.ward_shadings()[0]
+    almond, birch, cedar, damson, _ = council
+    assert shading.key == mapdata.DEPRIVATION
+    assert shading.label == "Deprivation (IMD 2019 decile)"
+    assert shading.fills[almond.pk] == mapdata.NEED_COLOURS[0]
+    assert shading.fills[birch.pk] == mapdata.NEED_COLOURS[3]
+    assert shading.fills[cedar.pk] == mapdata.NEED_COLOURS[9]
+    assert shading.fills[damson.pk] == mapdata.NO_FIGURE_COLOUR
+    assert shading.legend[0] == (mapdata.NEED_COLOURS[0], "1: most deprived")
+    assert shading.legend[-1] == (mapdata.NO_FIGURE_COLOUR, "Not known")
+
+
+def test_a_measure_where_higher_is_more_need_shades_the_highest_darkest(council):
+    measure = load_measure(higher_is_more_need=True)
+    shading = mapdata.ward_shadings()[1]
+    almond, birch, cedar, damson, elm = council
+    assert shading.key == f"measure-{measure.pk}"
+    assert shading.label == "Community Needs Index"
+    fills = [shading.fills[w.pk] for w in (almond, birch, cedar, damson)]
+    assert fills == mapdata._spread(4)
+    assert fills[0] == mapdata.NEED_COLOURS[0]
+    assert shading.fills[elm.pk] == mapdata.NO_FIGURE_COLOUR
+    assert shading.figures[almond.pk] == "Community Needs Index 120"
+    assert shading.figures[elm.pk] == "Community Needs Index not known"
+    assert [words for _, words in shading.legend] == [
+        "120 (most need)",
+        "90",
+        "60",
+        "30 (least need)",
+        "No figure",
+    ]
+    assert "higher values mean more need" in shading.note
+
+
+def test_a_measure_where_lower_is_more_need_shades_the_lowest_darkest(council):
+    load_measure(higher_is_more_need=False)
+    shading = mapdata.ward_shadings()[1]
+    almond, _, _, damson, _ = council
+    assert shading.fills[damson.pk] == mapdata.NEED_COLOURS[0]
+    assert shading.fills[almond.pk] == mapdata.NEED_COLOURS[-1]
+    assert shading.legend[0][1] == "30 (most need)"
+
+
+def test_many_wards_fall_into_five_groups_and_equal_values_share_one():
+    wards = [WardFactory(ons_code=f"E059{n:05d}", imd_decile=5) for n in range(20)]
+    rows = [(w.ons_code, n // 2) for n, w in enumerate(wards)]  # pairs of equal values
+    load_measure(rows=rows)
+    shading = mapdata.ward_shadings()[1]
+    assert len(shading.legend) == mapdata.MEASURE_CLASSES
+    assert [colour for colour, _ in shading.legend] == mapdata._spread(5)
+    assert shading.legend[0][1] == "8 to 9 (most need)"
+    assert shading.legend[-1][1] == "0 to 1 (least need)"
+    for a, b in zip(wards[::2], wards[1::2], strict=True):
+        assert shading.fills[a.pk] == shading.fills[b.pk]
+
+
+def test_every_fill_drawn_is_a_colour_its_legend_shows(council):
+    """The map's data and the page's legend come from one Shading: no ward
+    is drawn in a colour its legend lacks."""
+    load_measure()
+    load_measure(name="Older residents", higher_is_more_need=False)
+    collection = mapdata.ward_features()
+    for shading in mapdata.ward_shadings():
+        swatches = {colour for colour, _ in shading.legend}
+        drawn = {f["properties"]["fills"][shading.key] for f in collection["features"]}
+        assert drawn <= swatches, shading.key
+        assert drawn <= set(mapdata.NEED_COLOURS) | {mapdata.NO_FIGURE_COLOUR}
+
+
+def test_the_palette_is_the_only_place_ward_colours_are_written():
+    """One source: the map's script and the style sheet hold no ward colour."""
+    from django.conf import settings
+
+    for path in ("static/assets/map.js", "static/scss/abcd/_components.scss"):
+        text = (settings.BASE_DIR / path).read_text().lower()
+        for colour in mapdata.NEED_COLOURS:
+            assert colour not in text, (path, colour)
+
+
+def test_loading_a_measure_refreshes_the_cached_wards(
+    council, django_capture_on_commit_callbacks
+):
+    before = json.loads(mapdata.cached_ward_geojson())
+    assert set(before["features"][0]["properties"]["fills"]) == {"deprivation"}
+    with django_capture_on_commit_callbacks(execute=True):
+        measure = load_measure()
+    after = json.loads(mapdata.cached_ward_geojson())
+    assert set(after["features"][0]["properties"]["fills"]) == {
+        "deprivation",
+        f"measure-{measure.pk}",
+    }
+
+
+# Where the map opens
+
+
+def test_the_map_opens_on_the_councils_wards(council):
+    assert mapdata.map_extent() == ((53.5, -1.4), (53.6, -0.9))
+
+
+def test_with_no_wards_the_map_has_no_extent_of_its_own():
+    WardFactory(boundary=None)
+    assert mapdata.map_extent() is None

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from assets import mapdata
 from assets.models import Asset, AssetImport, Category
 from communities.models import ResidentTag, Tag
 from communities.tests.factories import ResidentFactory, TagFactory, WardFactory
@@ -385,3 +386,127 @@ def test_an_unknown_filter_is_ignored_and_the_others_still_apply(client):
     assert [f["properties"]["name"] for f in geojson(client, url)["features"]] == [
         "Café"
     ]
+
+
+# Needs measures on the map and in the ward table
+
+
+def load_needs(rows, *, higher_is_more_need=True, name="Community Needs Index"):
+    from communities import measures as places
+
+    return places.load_ward_measure(
+        [["WD23CD", "Score"], *rows],
+        name=name,
+        source="OCSI, 2023",
+        higher_is_more_need=higher_is_more_need,
+        unit="score",
+    ).measure
+
+
+def test_the_ward_table_puts_each_measure_beside_deprivation(client):
+    WardFactory(name="Almond", ons_code="E05900001", imd_decile=1)
+    WardFactory(name="Birch", ons_code="E05900002", imd_decile=9)
+    load_needs([("E05900001", "1234.5")])
+
+    response = client.get("/assets/map/")
+    wards = response.context["wards"]
+    assert [(w.name, w.measure_cells) for w in wards] == [
+        ("Almond", ["1,234.5"]),
+        ("Birch", [""]),
+    ]
+    text = response.content.decode()
+    assert "Community Needs Index (score)" in text
+    assert "Community Needs Index, OCSI, 2023 (higher values mean more need)" in text
+
+
+def test_the_map_offers_each_measure_as_a_shading(client):
+    WardFactory(name="Almond", ons_code="E05900001")
+    measure = load_needs([("E05900001", 3)])
+    key = f"measure-{measure.pk}"
+
+    response = client.get("/assets/map/")
+    choices = response.context["form"].fields["shading"].choices
+    assert choices == [
+        ("deprivation", "Deprivation (IMD 2019 decile)"),
+        (key, "Community Needs Index (score)"),
+    ]
+    assert response.context["map_config"]["shading"] == "deprivation"
+    assert '<select name="shading"' in response.content.decode()
+
+    chosen = client.get(f"/assets/map/?shading={key}")
+    assert chosen.context["map_config"]["shading"] == key
+    text = chosen.content.decode()
+    assert f'data-shading="{key}">' in text  # its legend is shown
+    assert 'data-shading="deprivation" hidden>' in text
+
+    # An old link to a measure no longer loaded falls back to deprivation.
+    stale = client.get("/assets/map/?shading=measure-999")
+    assert stale.status_code == 200
+    assert stale.context["map_config"]["shading"] == "deprivation"
+
+
+def test_the_ward_data_carries_each_wards_colour_for_every_shading(client):
+    almond = WardFactory(name="Almond", ons_code="E05900001", imd_decile=2)
+    measure = load_needs([("E05900001", 3)])
+    properties = geojson(client, "/assets/map/wards.geojson")["features"][0][
+        "properties"
+    ]
+    assert properties["fills"] == {
+        "deprivation": mapdata.NEED_COLOURS[1],
+        f"measure-{measure.pk}": mapdata.NEED_COLOURS[0],
+    }
+    assert properties["figures"][f"measure-{measure.pk}"] == (
+        "Community Needs Index 3 score"
+    )
+    assert (
+        almond.pk == geojson(client, "/assets/map/wards.geojson")["features"][0]["id"]
+    )
+
+
+def test_the_legend_swatches_are_the_colours_the_map_draws(client):
+    """Each legend on the page shows exactly the colours (and opacity) of its
+    shading, the same that colour the wards in the map's data."""
+    import re
+
+    for n, decile in enumerate([1, 5, None], start=1):
+        WardFactory(ons_code=f"E0590000{n}", imd_decile=decile)
+    load_needs([("E05900001", 1), ("E05900002", 2)])
+    text = client.get("/assets/map/").content.decode()
+    drawn = geojson(client, "/assets/map/wards.geojson")["features"]
+    for shading in mapdata.ward_shadings():
+        block = text.split(f'data-shading="{shading.key}"')[1].split("</ul>")[0]
+        swatches = re.findall(r'fill="(#[0-9a-f]{6})" fill-opacity="([0-9.]+)"', block)
+        assert [c for c, _ in swatches] == [c for c, _ in shading.legend]
+        assert {float(o) for _, o in swatches} == {mapdata.FILL_OPACITY}
+        used = {f["properties"]["fills"][shading.key] for f in drawn}
+        assert used <= {c for c, _ in swatches}
+
+
+def test_the_map_opens_on_the_wards_and_the_ward_data_url_follows_them(
+    client, django_capture_on_commit_callbacks
+):
+    WardFactory(
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[-2.3, 53.4], [-2.0, 53.4], [-2.0, 53.7], [-2.3, 53.4]]],
+        },
+        ons_code="E05900001",
+    )
+    config = client.get("/assets/map/").context["map_config"]
+    assert config["bounds"] == ((53.4, -2.3), (53.7, -2.0))
+    with django_capture_on_commit_callbacks(execute=True):
+        load_needs([("E05900001", 1)])
+    again = client.get("/assets/map/").context["map_config"]
+    assert again["wards"] != config["wards"]
+    assert (
+        "No ward boundaries are loaded"
+        not in client.get("/assets/map/").content.decode()
+    )
+
+
+def test_with_no_wards_the_map_opens_on_england_and_says_why(client):
+    response = client.get("/assets/map/")
+    assert response.context["map_config"]["bounds"] == mapdata.ENGLAND
+    text = response.content.decode()
+    assert "No ward boundaries are loaded yet, so the map shows all of England." in text
+    assert "No wards are loaded yet." in text

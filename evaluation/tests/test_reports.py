@@ -109,6 +109,36 @@ def test_the_ward_table_and_map_cover_the_programme_s_wards():
     assert 'role="img"' in figures["ward_map"]
 
 
+def test_the_ward_table_puts_the_councils_needs_measures_beside_deprivation():
+    from django.template.loader import render_to_string
+
+    from communities import measures as places
+    from communities.models import Area
+
+    annual_programme()
+    matson = Area.objects.get(name="Matson")
+    places.load_ward_measure(
+        [["Ward code", "Score"], [matson.ons_code, "71.25"]],
+        name="Community Needs Index",
+        source="OCSI, 2023",
+        higher_is_more_need=True,
+    )
+
+    figures = reports.gather(kind=ReportRun.Kind.ANNUAL, start=FY2025[0], end=FY2025[1])
+
+    assert figures["measure_columns"] == ["Community Needs Index"]
+    assert figures["wards"][0]["measures"] == ["71.25"]
+    run = ReportRun(
+        kind=ReportRun.Kind.ANNUAL,
+        period_start=FY2025[0],
+        period_end=FY2025[1],
+        figures=figures,
+    )
+    html = render_to_string("evaluation/report/_body.html", {"run": run, "f": figures})
+    assert "Community Needs Index: OCSI, 2023; higher values mean more need." in html
+    assert ">71.25</td>" in html
+
+
 def test_only_stories_chosen_for_reports_and_told_in_the_year_are_included():
     annual_programme()
 

@@ -1,4 +1,7 @@
-// The asset map: wards shaded by deprivation under clustered asset markers.
+// The asset map: wards shaded by deprivation (or another measure of need)
+// under clustered asset markers. Each ward's colour for each shading comes
+// with its data (assets/mapdata.py): the page's legend is drawn from the same
+// palette, so this file holds no ward colours.
 // Everything it shows is also in the page's table, so the map is an
 // enhancement: with no JavaScript, tiles or network, the page still works.
 (function () {
@@ -11,11 +14,6 @@
   var config = JSON.parse(configElement.textContent);
   var status = document.getElementById("map-status");
 
-  // 1 (most deprived) to 10, dark to light; the legend's swatches match.
-  var DECILE_COLOURS = [
-    "#67001f", "#980043", "#ce1256", "#e7298a", "#df65b0",
-    "#c994c7", "#d4b9da", "#e7e1ef", "#f1eef6", "#f7f4f9"
-  ];
   var CATEGORY_COLOURS = {
     associations: "#1d70b8",
     institutions: "#4c2c92",
@@ -26,7 +24,11 @@
 
   // maxZoom is set on the map itself: clustering needs it even when there
   // is no tile layer to supply it.
-  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 }).setView([51.8642, -2.2382], 12);
+  // The map opens on the council's wards (England when none are loaded).
+  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 });
+  map.fitBounds(config.bounds);
+  var shading = config.shading;
+  var wardLayer = null;
   if (config.tiles) {
     L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
   }
@@ -73,26 +75,59 @@
       });
   }
 
+  function wardStyle(feature) {
+    return {
+      color: "#0b0c0c",
+      weight: 1,
+      fillColor: feature.properties.fills[shading],
+      fillOpacity: config.fillOpacity
+    };
+  }
+
+  function wardTooltip(feature) {
+    var figure = feature.properties.figures[shading];
+    return feature.properties.name + (figure ? ": " + figure : "");
+  }
+
+  function shadeBy(key) {
+    shading = key;
+    document.querySelectorAll(".abcd-map-legend__shading").forEach(function (legend) {
+      legend.hidden = legend.getAttribute("data-shading") !== key;
+    });
+    if (wardLayer) {
+      wardLayer.setStyle(wardStyle);
+      wardLayer.eachLayer(function (layer) {
+        layer.setTooltipContent(wardTooltip(layer.feature));
+      });
+    }
+    element.setAttribute("data-shading", key);
+  }
+
+  // Choosing a shading redraws the wards at once; without JavaScript the
+  // filter form's button does it.
+  var chooser = document.getElementById("id_shading");
+  if (chooser) {
+    chooser.addEventListener("change", function () {
+      shadeBy(chooser.value);
+    });
+  }
+
   load(config.wards).then(function (wards) {
-    var layer = L.geoJSON(wards, {
-      style: function (feature) {
-        var decile = feature.properties.imd_decile;
-        return {
-          color: "#0b0c0c",
-          weight: 1,
-          fillColor: decile ? DECILE_COLOURS[decile - 1] : "#ffffff",
-          fillOpacity: 0.45
-        };
-      },
+    wardLayer = L.geoJSON(wards, {
+      style: wardStyle,
       onEachFeature: function (feature, layer) {
-        var decile = feature.properties.imd_decile;
-        layer.bindTooltip(feature.properties.name + (decile ? ": IMD decile " + decile : ""), { sticky: true });
+        layer.bindTooltip(wardTooltip(feature), { sticky: true });
       }
     }).addTo(map);
-    layer.bringToBack();
-    if (layer.getLayers().length) {
-      map.fitBounds(layer.getBounds());
-    }
+    wardLayer.bringToBack();
+    wardLayer.eachLayer(function (layer) {
+      var path = layer.getElement && layer.getElement();
+      if (path) {
+        path.setAttribute("data-ward", layer.feature.properties.ons_code);
+      }
+    });
+    element.setAttribute("data-wards", String(wardLayer.getLayers().length));
+    shadeBy(shading);
   }).catch(function () {
     say("The ward boundaries could not be loaded.");
   });

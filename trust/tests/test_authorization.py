@@ -205,6 +205,8 @@ def cases(world) -> list[Case]:
         Case("communities:group-create", {}, LOG_WORK),
         Case("communities:site-list", {}, LOG_WORK),
         Case("communities:outbox", {}, LOG_WORK),
+        Case("communities:measures", {}, OFFICER),
+        Case("communities:measure_load", {}, OFFICER),
         # The service worker is public JavaScript: it holds no data, and a
         # phone fetches it whether or not its builder is signed in.
         Case("communities:service-worker", {}, PUBLIC),
