@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from communities.measures import places_version
-from communities.models import Area, WardMeasure, format_measure
+from communities.models import Area, DeprivationRelease, WardMeasure, format_measure
 
 from .models import Asset, Category
 
@@ -168,7 +168,14 @@ def _spread(count: int) -> list[str]:
 
 
 def _deprivation(wards: list[Area]) -> Shading:
-    label = Area._meta.get_field("imd_decile").verbose_name
+    release = DeprivationRelease.objects.latest_loaded()
+    label = f"{release.short_name} decile" if release else "IMD decile"
+    source = (
+        f"From the {release.name}, which ranks England's "
+        f"{release.lsoas_in_england:,} neighbourhoods (LSOAs). "
+        if release
+        else ""
+    )
     legend = [
         (
             NEED_COLOURS[decile - 1],
@@ -181,8 +188,9 @@ def _deprivation(wards: list[Area]) -> Shading:
     return Shading(
         key=DEPRIVATION,
         label=f"Deprivation ({label})",
-        note="Decile 1 is the most deprived tenth of neighbourhoods in England; "
-        "the darker the ward, the more deprived.",
+        note=f"{source}A ward's decile is the tenth of England its average "
+        "neighbourhood rank falls in: 1 is the most deprived tenth, 10 the "
+        "least; the darker the ward, the more deprived.",
         legend=tuple(legend),
         fills={
             ward.pk: NEED_COLOURS[ward.imd_decile - 1]

@@ -123,7 +123,7 @@ class AssetQuerySet(models.QuerySet):
             .annotate(total=Count("pk"))
             .values_list("area", "total")
         )
-        wards = list(Area.objects.wards().by_deprivation())
+        wards = list(Area.objects.current().by_deprivation())
         for ward in wards:
             ward.asset_count = counts.get(ward.pk, 0)
         return wards

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communities.measures import places_version
-from communities.models import WardMeasure
+from communities.models import DeprivationRelease, WardMeasure
 from core.access import CapabilityRequiredMixin, capability_required
 from core.forms import add_service_errors
 from core.roles import Capability, can
@@ -110,6 +110,7 @@ class MapView(TemplateView):
             public_gift_minimum=PUBLIC_GIFT_MINIMUM,
             wards=wards,
             measures=WardMeasure.objects.beside(wards),
+            release=DeprivationRelease.objects.latest_loaded(),
             shadings=shadings,
             shading=shading,
             fill_opacity=mapdata.FILL_OPACITY,

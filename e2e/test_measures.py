@@ -167,7 +167,7 @@ def test_the_map_is_shaded_by_the_chosen_measure_in_its_legends_colours(
     ).to_be_visible()
     expect(
         page.get_by_role(
-            "heading", name="Wards shaded by Deprivation (IMD 2019 decile)"
+            "heading", name="Wards shaded by Deprivation (IMD decile)"
         )
     ).to_be_hidden()
     measure = legend_fills(page)

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from assets import mapdata
 from assets.models import Asset, Category
 from communities import measures as places
-from communities.models import Area, Tag
+from communities.models import Area, DeprivationRelease, Tag
 from communities.tests.factories import WardFactory
 
 from .factories import AssetFactory
@@ -293,10 +293,21 @@ def load_measure(higher_is_more_need=True, rows=None, name="Community Needs Inde
 
 
 def test_deprivation_shades_decile_one_darkest_and_says_what_is_not_known(council):
+    DeprivationRelease.objects.create(
+        name="English Indices of Deprivation 2025",
+        short_name="IMD 2025",
+        lsoa_vintage=2021,
+        lsoas_in_england=33_755,
+    )
     shading = mapdata.ward_shadings()[0]
     almond, birch, cedar, damson, _ = council
     assert shading.key == mapdata.DEPRIVATION
-    assert shading.label == "Deprivation (IMD 2019 decile)"
+    assert shading.label == "Deprivation (IMD 2025 decile)"
+    assert shading.note.startswith(
+        "From the English Indices of Deprivation 2025, which ranks England's "
+        "33,755 neighbourhoods (LSOAs). A ward's decile is the tenth of England "
+        "its average neighbourhood rank falls in: 1 is the most deprived tenth"
+    )
     assert shading.fills[almond.pk] == mapdata.NEED_COLOURS[0]
     assert shading.fills[birch.pk] == mapdata.NEED_COLOURS[3]
     assert shading.fills[cedar.pk] == mapdata.NEED_COLOURS[9]

@@ -427,7 +427,7 @@ def test_the_map_offers_each_measure_as_a_shading(client):
     response = client.get("/assets/map/")
     choices = response.context["form"].fields["shading"].choices
     assert choices == [
-        ("deprivation", "Deprivation (IMD 2019 decile)"),
+        ("deprivation", "Deprivation (IMD decile)"),
         (key, "Community Needs Index (score)"),
     ]
     assert response.context["map_config"]["shading"] == "deprivation"
