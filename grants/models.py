@@ -14,6 +14,7 @@ import datetime
 import secrets
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -313,8 +314,9 @@ class ApplicationQuerySet(models.QuerySet):
 
     def with_panel_and_money(self) -> ApplicationQuerySet:
         """What an officer's page shows besides: the panel members asked,
-        every score and their average, and the award with its payments,
-        money returned and end-of-grant report."""
+        every score that counts (``current_scores``) and their average, and
+        the award with its payments, money returned and end-of-grant
+        report."""
         return (
             self.with_average_score()
             .select_related("award__report")
@@ -325,9 +327,10 @@ class ApplicationQuerySet(models.QuerySet):
                 ),
                 Prefetch(
                     "scores",
-                    queryset=Score.objects.select_related(
+                    queryset=Score.objects.current().select_related(
                         "member", "criterion", "entered_by"
                     ),
+                    to_attr="current_scores",
                 ),
                 "award__payments",
                 "award__repayments",
@@ -341,21 +344,35 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(decided_at__isnull=False)
 
     def assigned_to(self, user) -> ApplicationQuerySet:
-        """Applications a panel member is assigned to and has no conflict on."""
+        """Applications a panel member is assigned to and has no conflict on
+        (PanelAssignment.objects.reviewing, the rule's one home)."""
         return self.filter(
-            assignments__member=user, assignments__conflict_declared_at__isnull=True
+            Exists(PanelAssignment.objects.reviewing(OuterRef("pk"), user))
         )
 
     def with_average_score(self) -> ApplicationQuerySet:
-        """Each application's ``average_score``: the mean of every score it
-        was given, online or on paper (None before the first)."""
-        return self.annotate(average_score=Avg("scores__score"))
+        """Each application's ``average_score``: the mean of every score that
+        counts, given online or on paper (None before the first). Withdrawn
+        scores do not count."""
+        return self.annotate(
+            average_score=Subquery(
+                Score.objects.current()
+                .filter(application=OuterRef("pk"))
+                .order_by()
+                .values("application")
+                .annotate(average=Avg("score"))
+                .values("average")
+            )
+        )
 
     def with_scored_by(self, member) -> ApplicationQuerySet:
-        """Each application's ``scored``: whether the member has scored it."""
+        """Each application's ``scored``: whether the member has scores on it
+        that count."""
         return self.annotate(
             scored=Exists(
-                Score.objects.filter(application=OuterRef("pk"), member=member)
+                Score.objects.current()
+                .given_by(member)
+                .filter(application=OuterRef("pk"))
             )
         )
 
@@ -543,8 +560,20 @@ class Application(models.Model):
 
 
 class PanelAssignmentQuerySet(models.QuerySet):
+    """The panel-conflict rule lives here and only here: a member who
+    declared a conflict of interest on an application is no longer asked to
+    review it, so sees it, scores it and counts on it no more. Every other
+    read (who sees an application, who is shown as asked, who may score)
+    goes through these methods."""
+
     def without_conflict(self) -> PanelAssignmentQuerySet:
         return self.filter(conflict_declared_at__isnull=True)
+
+    def reviewing(self, application, member) -> PanelAssignmentQuerySet:
+        """The member's assignment to the application, if they are asked to
+        review it and declared no conflict (``application`` may be an
+        OuterRef)."""
+        return self.without_conflict().filter(application=application, member=member)
 
 
 class PanelAssignment(models.Model):
@@ -583,21 +612,38 @@ class PanelAssignment(models.Model):
 
     @property
     def has_conflict(self) -> bool:
+        """For the officer's page; what a conflict takes away is decided by
+        PanelAssignmentQuerySet alone."""
         return self.conflict_declared_at is not None
 
 
 class ScoreQuerySet(models.QuerySet):
+    def current(self) -> ScoreQuerySet:
+        """Scores that count: every read of scores and their totals starts
+        here. A withdrawn score is kept, for the record, and counts for
+        nothing."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self) -> ScoreQuerySet:
+        return self.filter(withdrawn_at__isnull=False)
+
     def given_by(self, member) -> ScoreQuerySet:
         return self.filter(member=member)
 
 
 class Score(models.Model):
     """A panel member's 1 to 5 score against one criterion. Scores given on
-    paper at a panel meeting are entered by an officer and count the same."""
+    paper at a panel meeting are entered by an officer and count the same.
 
-    # Not indexed alone: the first column of an index in Meta below.
+    A score is never deleted: a member who declares a conflict of interest
+    has their scores withdrawn (when, by whom and why are kept on the row),
+    and a trigger refuses any DELETE. Every change is in the audit trail
+    (trust.models.AuditedScore)."""
+
+    # Not indexed alone: the first column of an index in Meta below. An
+    # application with scores cannot be deleted.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="scores", db_index=False
+        Application, on_delete=models.PROTECT, related_name="scores", db_index=False
     )
     criterion = models.ForeignKey(
         Criterion, on_delete=models.PROTECT, related_name="scores"
@@ -614,23 +660,54 @@ class Score(models.Model):
     )
     on_paper = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     objects = ScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "member", "criterion__position"]
         constraints = [
+            # One score that counts for each member and criterion; withdrawn
+            # ones stay beside it.
             models.UniqueConstraint(
                 fields=["application", "criterion", "member"],
+                condition=Q(withdrawn_at__isnull=True),
                 name="score_once_per_member_and_criterion",
             ),
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="score_1_to_5"
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    withdrawn_at__isnull=True,
+                    withdrawn_by__isnull=True,
+                    withdrawal_reason="",
+                )
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdrawal_reason="")
+                ),
+                name="score_withdrawn_with_who_and_why",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="score_never_deleted", operation=pgtrigger.Delete)
         ]
 
     def __str__(self) -> str:
         return f"{self.score} for {self.criterion}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class AwardQuerySet(models.QuerySet):

@@ -392,14 +392,14 @@ class ApplicationDetailView(ApplicationAccessMixin, TemplateView):
             award = getattr(application, "award", None)
             context.update(
                 assignments=application.assignments.all(),
-                scores=application.scores.all(),
+                scores=application.current_scores,
                 award=award,
                 report=getattr(award, "report", None),
             )
         else:
             mine = {
                 s.criterion_id: s
-                for s in application.scores.given_by(self.request.user)
+                for s in application.scores.current().given_by(self.request.user)
             }
             context.update(
                 my_scores=mine, my_scored=[(c, mine.get(c.pk)) for c in criteria]
@@ -495,7 +495,7 @@ class ScoreView(ApplicationFormView):
         application = self.get_application()
         existing = {
             s.criterion_id: (s.score, s.comment)
-            for s in application.scores.given_by(self.request.user)
+            for s in application.scores.current().given_by(self.request.user)
         }
         return {
             **super().get_form_kwargs(),
@@ -545,8 +545,10 @@ class ConflictView(ApplicationFormView):
     heading = "Declare a conflict of interest"
     success_message = (
         "Thank you. You have been taken off that application, and any scores "
-        "you gave it have been removed."
+        "you gave it have been withdrawn."
     )
+    # Only before the decision (services.conflict_declare says so too).
+    allowed_statuses = services.OPEN_TO_REVIEW
 
     def act(self, form):
         services.conflict_declare(
