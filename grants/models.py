@@ -19,15 +19,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from communities.models import Area, Site
 from core import dates
 from core.roles import Capability, can
+from core.validators import multi_line, single_line, uk_phone_number
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -49,6 +55,33 @@ RESUME_SALT = "grants.application.resume"
 # A saved application can be picked up again for this long after the link
 # was made.
 RESUME_MAX_AGE = datetime.timedelta(days=60)
+
+
+# The longest answer a text box takes, in characters. The model, its form and
+# a database constraint all hold to the same figure (bounded_text).
+LONG_ANSWER = 4000
+SHORT_ANSWER = 2000
+
+
+def bounded_text(label: str | None = None, *, max_length: int, **kwargs):
+    """A TextField that keeps to ``max_length`` characters, line breaks
+    allowed and control characters refused. The form drawn from it says the
+    same; add ``text_within_bound`` to the model's constraints."""
+    return models.TextField(
+        label,
+        max_length=max_length,
+        validators=[MaxLengthValidator(max_length), multi_line],
+        **kwargs,
+    )
+
+
+def text_within_bound(model_name: str, field: str, max_length: int):
+    """The database's own refusal of a longer text than ``bounded_text``
+    allows, whatever writes it."""
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), max_length),
+        name=f"{model_name}_{field}_within_{max_length}",
+    )
 
 
 def _total_per_fund(queryset: models.QuerySet) -> Coalesce:
@@ -427,15 +460,28 @@ class Application(models.Model):
 
     # About you
     applicant_type = models.CharField(max_length=12, choices=ApplicantType)
-    contact_name = models.CharField("Your name", max_length=200)
-    email = models.EmailField("Email address")
-    phone = models.CharField("Phone number", max_length=40, blank=True)
-    group_name = models.CharField("Your group's name", max_length=200, blank=True)
+    contact_name = models.CharField(
+        "Your name", max_length=200, validators=[single_line]
+    )
+    email = models.EmailField("Email address", validators=[single_line])
+    phone = models.CharField(
+        "Phone number",
+        max_length=40,
+        blank=True,
+        validators=[single_line, uk_phone_number],
+    )
+    group_name = models.CharField(
+        "Your group's name", max_length=200, blank=True, validators=[single_line]
+    )
 
     # Your idea
-    title = models.CharField("Name of your idea", max_length=120, blank=True)
-    idea = models.TextField("What do you want to do?", blank=True)
-    who_it_helps = models.TextField("Who will it help?", blank=True)
+    title = models.CharField(
+        "Name of your idea", max_length=120, blank=True, validators=[single_line]
+    )
+    idea = bounded_text("What do you want to do?", max_length=LONG_ANSWER, blank=True)
+    who_it_helps = bounded_text(
+        "Who will it help?", max_length=SHORT_ANSWER, blank=True
+    )
     people_expected = models.PositiveIntegerField(
         "How many people do you think will take part?", null=True, blank=True
     )
@@ -452,7 +498,9 @@ class Application(models.Model):
 
     # Money
     amount_requested = models.DecimalField(**MONEY, null=True, blank=True)
-    spending_plan = models.TextField("What will you spend it on?", blank=True)
+    spending_plan = bounded_text(
+        "What will you spend it on?", max_length=SHORT_ANSWER, blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -466,7 +514,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    screening_notes = models.TextField(blank=True)
+    screening_notes = bounded_text(max_length=SHORT_ANSWER, blank=True)
 
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -478,7 +526,7 @@ class Application(models.Model):
         help_text="Who recorded the decision.",
     )
     decision_maker = models.CharField(max_length=10, choices=DecisionMaker, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = bounded_text(max_length=SHORT_ANSWER, blank=True)
 
     # Emails already sent, so that a task delivered twice sends once.
     submitted_email_sent_at = models.DateTimeField(null=True, blank=True)
@@ -511,6 +559,11 @@ class Application(models.Model):
                 | Q(decided_at__isnull=False),
                 name="application_decided_has_decided_at",
             ),
+            text_within_bound("application", "idea", LONG_ANSWER),
+            text_within_bound("application", "who_it_helps", SHORT_ANSWER),
+            text_within_bound("application", "spending_plan", SHORT_ANSWER),
+            text_within_bound("application", "screening_notes", SHORT_ANSWER),
+            text_within_bound("application", "decision_reason", SHORT_ANSWER),
         ]
 
     def __str__(self) -> str:
@@ -845,12 +898,13 @@ class GrantReport(models.Model):
     ready for the evaluation app to tell as a story."""
 
     award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="report")
-    what_happened = models.TextField()
+    what_happened = bounded_text(max_length=LONG_ANSWER)
     people_taken_part = models.PositiveIntegerField()
     photo = models.ImageField(upload_to=report_photo_path, blank=True)
     photo_description = models.CharField(
         max_length=250,
         blank=True,
+        validators=[single_line],
         help_text="Describe the photo for people who cannot see it.",
     )
     may_share = models.BooleanField(
@@ -870,6 +924,7 @@ class GrantReport(models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
+        constraints = [text_within_bound("grantreport", "what_happened", LONG_ANSWER)]
 
     def __str__(self) -> str:
         return f"What happened: {self.award.application.title}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import CapabilityRequiredMixin
 from core.forms import add_service_errors
+from core.ratelimit import Limit, client_address, too_many_requests
 from core.roles import Capability, Role, can, roles_of
 
 from . import services, threesixty
@@ -64,10 +66,31 @@ class OpenFundsView(ListView):
         return Fund.objects.open_now().for_list().with_wards()
 
 
+def start_limits() -> tuple[Limit, Limit]:
+    """How often an application may be started (and its link emailed): per
+    client address, every attempt counted; per email address, every
+    application started for it."""
+    seconds = settings.GRANTS_START_LIMIT_MINUTES * 60
+    return (
+        Limit("grants-start-address", settings.GRANTS_START_LIMIT_PER_ADDRESS, seconds),
+        Limit("grants-start-email", settings.GRANTS_START_LIMIT_PER_EMAIL, seconds),
+    )
+
+
+def too_many_starts(request, limit: Limit):
+    return too_many_requests(
+        request,
+        limit=limit,
+        what="applications started",
+        template="grants/too_many_starts.html",
+    )
+
+
 @public
 class ApplyStartView(FormView):
     """Step one, about you: starting makes the application and emails the
-    link that brings the applicant back to it."""
+    link that brings the applicant back to it. Rate limited (start_limits),
+    so the form cannot be used to send email to anyone, again and again."""
 
     form_class = AboutForm
     template_name = "grants/apply_step.html"
@@ -75,6 +98,12 @@ class ApplyStartView(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.fund = get_object_or_404(Fund, pk=kwargs["fund_id"])
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        per_address, _ = start_limits()
+        if not per_address.hit(client_address(request)):
+            return too_many_starts(request, per_address)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -86,6 +115,9 @@ class ApplyStartView(FormView):
         )
 
     def form_valid(self, form):
+        _, per_email = start_limits()
+        if not per_email.hit(form.cleaned_data["email"].strip().lower()):
+            return too_many_starts(self.request, per_email)
         try:
             application = services.application_start(
                 fund=self.fund, **form.cleaned_data
