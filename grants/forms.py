@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from communities.models import Area
 from core.forms import GovUKFormMixin
 from core.roles import Role, holders
+from core.validators import multi_line, single_line
 
-from .models import Application, Fund, Payment
+from .models import Application, Fund, GrantReport, Payment
 
 MONEY_HINT = "In pounds, like 250 or 249.50."
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -37,10 +38,39 @@ def money(field: str) -> Field:
     return Field.text(field, field_width=Fixed.TEN, prefix="£", inputmode="decimal")
 
 
+def counted(form: forms.Form, field: str, rows: int) -> Field:
+    """A text box with the GOV.UK character count, counting to the field's
+    own maximum (the model's, for a model form)."""
+    return Field.textarea(
+        field, rows=rows, max_characters=form.fields[field].max_length
+    )
+
+
+def max_length_of(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+class PlainLimitsMixin:
+    """Says a text's limit in plain words: "Your name must be 200 characters
+    or fewer" ("Your answer", where the label is a question)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if limit and isinstance(field, forms.CharField):
+                label = str(field.label or "").split(" (")[0]
+                if not label or label.endswith("?"):
+                    label = "Your answer"
+                field.error_messages["max_length"] = (
+                    f"{label} must be {limit:,} characters or fewer"
+                )
+
+
 # The public application -----------------------------------------------------
 
 
-class AboutForm(GovUKFormMixin, forms.ModelForm):
+class AboutForm(PlainLimitsMixin, GovUKFormMixin, forms.ModelForm):
     submit_text = "Save and continue"
 
     class Meta:
@@ -53,7 +83,8 @@ class AboutForm(GovUKFormMixin, forms.ModelForm):
             "not need to be a charity or have a bank account.",
             "email": "We will email you a link so you can come back to your "
             "application, and tell you our decision.",
-            "phone": "Optional. In case we need to talk about your idea.",
+            "phone": "Optional. A UK phone number, in case we need to talk "
+            "about your idea.",
         }
         error_messages = {
             "applicant_type": {"required": "Say whether it is just you or a group"},
@@ -87,12 +118,15 @@ class AboutForm(GovUKFormMixin, forms.ModelForm):
         )
 
 
-class IdeaForm(GovUKFormMixin, forms.ModelForm):
+class IdeaForm(PlainLimitsMixin, GovUKFormMixin, forms.ModelForm):
     submit_text = "Save and continue"
 
     class Meta:
         model = Application
         fields = ["title", "idea", "who_it_helps", "people_expected"]
+        # GOV.UK asks for whole numbers in a text input with a numeric
+        # keyboard, not a number input.
+        widgets = {"people_expected": forms.TextInput}
         help_texts = {
             "title": "A few words, like “Saturday gardening club”.",
             "idea": "Tell us in your own words. A few sentences is enough.",
@@ -117,8 +151,8 @@ class IdeaForm(GovUKFormMixin, forms.ModelForm):
     def get_layout(self):
         return Layout(
             Field.text("title", field_width=Fluid.TWO_THIRDS),
-            Field.textarea("idea", rows=5),
-            Field.textarea("who_it_helps", rows=3),
+            counted(self, "idea", rows=5),
+            counted(self, "who_it_helps", rows=3),
             Field.text("people_expected", field_width=Fixed.FIVE, inputmode="numeric"),
         )
 
@@ -145,7 +179,7 @@ class WhereForm(GovUKFormMixin, forms.ModelForm):
         return Layout(Field.select("area"))
 
 
-class MoneyForm(GovUKFormMixin, forms.ModelForm):
+class MoneyForm(PlainLimitsMixin, GovUKFormMixin, forms.ModelForm):
     submit_text = "Save and continue"
 
     class Meta:
@@ -167,9 +201,7 @@ class MoneyForm(GovUKFormMixin, forms.ModelForm):
         self.fields["spending_plan"].required = True
 
     def get_layout(self):
-        return Layout(
-            money("amount_requested"), Field.textarea("spending_plan", rows=4)
-        )
+        return Layout(money("amount_requested"), counted(self, "spending_plan", rows=4))
 
 
 class SubmitForm(GovUKFormMixin, forms.Form):
@@ -299,7 +331,7 @@ class QueueFilterForm(GovUKFormMixin, forms.Form):
         return {"fund": data.get("fund"), "status": data.get("status") or ""}
 
 
-class ScreenForm(GovUKFormMixin, forms.Form):
+class ScreenForm(PlainLimitsMixin, GovUKFormMixin, forms.Form):
     submit_text = "Save"
     eligible = forms.TypedChoiceField(
         label="Can this application be funded?",
@@ -314,13 +346,16 @@ class ScreenForm(GovUKFormMixin, forms.Form):
     notes = forms.CharField(
         label="Notes",
         required=False,
+        max_length=max_length_of(Application, "screening_notes"),
+        validators=[multi_line],
         help_text="If it is not eligible, say why: the applicant will see this.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def get_layout(self):
         return Layout(
-            Field.radios("eligible", legend_size=Size.MEDIUM), Field.textarea("notes")
+            Field.radios("eligible", legend_size=Size.MEDIUM),
+            counted(self, "notes", rows=3),
         )
 
 
@@ -426,7 +461,7 @@ class ConflictForm(GovUKFormMixin, forms.Form):
     )
 
 
-class DecisionForm(GovUKFormMixin, forms.Form):
+class DecisionForm(PlainLimitsMixin, GovUKFormMixin, forms.Form):
     submit_text = "Record the decision"
     outcome = forms.ChoiceField(
         label="Decision",
@@ -438,6 +473,8 @@ class DecisionForm(GovUKFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why?",
         help_text="The applicant will see this.",
+        max_length=max_length_of(Application, "decision_reason"),
+        validators=[multi_line],
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say why. The applicant will see this"},
     )
@@ -458,7 +495,7 @@ class DecisionForm(GovUKFormMixin, forms.Form):
         return Layout(
             Field.radios("outcome", legend_size=Size.MEDIUM),
             money("amount"),
-            Field.textarea("reason"),
+            counted(self, "reason", rows=4),
         )
 
     def clean(self):
@@ -508,11 +545,13 @@ class WithdrawForm(GovUKFormMixin, forms.Form):
     )
 
 
-class ReportForm(GovUKFormMixin, forms.Form):
+class ReportForm(PlainLimitsMixin, GovUKFormMixin, forms.Form):
     submit_text = "Save what happened"
     what_happened = forms.CharField(
         label="What happened?",
         help_text="A few sentences: what you did, and what difference it made.",
+        max_length=max_length_of(GrantReport, "what_happened"),
+        validators=[multi_line],
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Tell us what happened"},
     )
@@ -533,7 +572,8 @@ class ReportForm(GovUKFormMixin, forms.Form):
     photo_description = forms.CharField(
         label="Describe the photo (if you added one)",
         required=False,
-        max_length=250,
+        max_length=max_length_of(GrantReport, "photo_description"),
+        validators=[single_line],
         help_text="For people who cannot see it, like “Neighbours planting bulbs”.",
     )
     may_share = forms.BooleanField(
@@ -543,7 +583,7 @@ class ReportForm(GovUKFormMixin, forms.Form):
 
     def get_layout(self):
         return Layout(
-            Field.textarea("what_happened"),
+            counted(self, "what_happened", rows=6),
             Field.text(
                 "people_taken_part", field_width=Fixed.FIVE, inputmode="numeric"
             ),

@@ -14,14 +14,20 @@ import datetime
 import secrets
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +35,7 @@ from communities.models import Area, Site
 from core import dates
 from core.roles import Capability, can
 from core.uploads import unguessable_name
+from core.validators import multi_line, single_line, uk_phone_number
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -50,6 +57,33 @@ RESUME_SALT = "grants.application.resume"
 # A saved application can be picked up again for this long after the link
 # was made.
 RESUME_MAX_AGE = datetime.timedelta(days=60)
+
+
+# The longest answer a text box takes, in characters. The model, its form and
+# a database constraint all hold to the same figure (bounded_text).
+LONG_ANSWER = 4000
+SHORT_ANSWER = 2000
+
+
+def bounded_text(label: str | None = None, *, max_length: int, **kwargs):
+    """A TextField that keeps to ``max_length`` characters, line breaks
+    allowed and control characters refused. The form drawn from it says the
+    same; add ``text_within_bound`` to the model's constraints."""
+    return models.TextField(
+        label,
+        max_length=max_length,
+        validators=[MaxLengthValidator(max_length), multi_line],
+        **kwargs,
+    )
+
+
+def text_within_bound(model_name: str, field: str, max_length: int):
+    """The database's own refusal of a longer text than ``bounded_text``
+    allows, whatever writes it."""
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), max_length),
+        name=f"{model_name}_{field}_within_{max_length}",
+    )
 
 
 def _total_per_fund(queryset: models.QuerySet) -> Coalesce:
@@ -315,8 +349,9 @@ class ApplicationQuerySet(models.QuerySet):
 
     def with_panel_and_money(self) -> ApplicationQuerySet:
         """What an officer's page shows besides: the panel members asked,
-        every score and their average, and the award with its payments,
-        money returned and end-of-grant report."""
+        every score that counts (``current_scores``) and their average, and
+        the award with its payments, money returned and end-of-grant
+        report."""
         return (
             self.with_average_score()
             .select_related("award__report")
@@ -327,9 +362,10 @@ class ApplicationQuerySet(models.QuerySet):
                 ),
                 Prefetch(
                     "scores",
-                    queryset=Score.objects.select_related(
+                    queryset=Score.objects.current().select_related(
                         "member", "criterion", "entered_by"
                     ),
+                    to_attr="current_scores",
                 ),
                 "award__payments",
                 "award__repayments",
@@ -343,21 +379,35 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(decided_at__isnull=False)
 
     def assigned_to(self, user) -> ApplicationQuerySet:
-        """Applications a panel member is assigned to and has no conflict on."""
+        """Applications a panel member is assigned to and has no conflict on
+        (PanelAssignment.objects.reviewing, the rule's one home)."""
         return self.filter(
-            assignments__member=user, assignments__conflict_declared_at__isnull=True
+            Exists(PanelAssignment.objects.reviewing(OuterRef("pk"), user))
         )
 
     def with_average_score(self) -> ApplicationQuerySet:
-        """Each application's ``average_score``: the mean of every score it
-        was given, online or on paper (None before the first)."""
-        return self.annotate(average_score=Avg("scores__score"))
+        """Each application's ``average_score``: the mean of every score that
+        counts, given online or on paper (None before the first). Withdrawn
+        scores do not count."""
+        return self.annotate(
+            average_score=Subquery(
+                Score.objects.current()
+                .filter(application=OuterRef("pk"))
+                .order_by()
+                .values("application")
+                .annotate(average=Avg("score"))
+                .values("average")
+            )
+        )
 
     def with_scored_by(self, member) -> ApplicationQuerySet:
-        """Each application's ``scored``: whether the member has scored it."""
+        """Each application's ``scored``: whether the member has scores on it
+        that count."""
         return self.annotate(
             scored=Exists(
-                Score.objects.filter(application=OuterRef("pk"), member=member)
+                Score.objects.current()
+                .given_by(member)
+                .filter(application=OuterRef("pk"))
             )
         )
 
@@ -412,15 +462,28 @@ class Application(models.Model):
 
     # About you
     applicant_type = models.CharField(max_length=12, choices=ApplicantType)
-    contact_name = models.CharField("Your name", max_length=200)
-    email = models.EmailField("Email address")
-    phone = models.CharField("Phone number", max_length=40, blank=True)
-    group_name = models.CharField("Your group's name", max_length=200, blank=True)
+    contact_name = models.CharField(
+        "Your name", max_length=200, validators=[single_line]
+    )
+    email = models.EmailField("Email address", validators=[single_line])
+    phone = models.CharField(
+        "Phone number",
+        max_length=40,
+        blank=True,
+        validators=[single_line, uk_phone_number],
+    )
+    group_name = models.CharField(
+        "Your group's name", max_length=200, blank=True, validators=[single_line]
+    )
 
     # Your idea
-    title = models.CharField("Name of your idea", max_length=120, blank=True)
-    idea = models.TextField("What do you want to do?", blank=True)
-    who_it_helps = models.TextField("Who will it help?", blank=True)
+    title = models.CharField(
+        "Name of your idea", max_length=120, blank=True, validators=[single_line]
+    )
+    idea = bounded_text("What do you want to do?", max_length=LONG_ANSWER, blank=True)
+    who_it_helps = bounded_text(
+        "Who will it help?", max_length=SHORT_ANSWER, blank=True
+    )
     people_expected = models.PositiveIntegerField(
         "How many people do you think will take part?", null=True, blank=True
     )
@@ -437,7 +500,9 @@ class Application(models.Model):
 
     # Money
     amount_requested = models.DecimalField(**MONEY, null=True, blank=True)
-    spending_plan = models.TextField("What will you spend it on?", blank=True)
+    spending_plan = bounded_text(
+        "What will you spend it on?", max_length=SHORT_ANSWER, blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -451,7 +516,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    screening_notes = models.TextField(blank=True)
+    screening_notes = bounded_text(max_length=SHORT_ANSWER, blank=True)
 
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -463,7 +528,7 @@ class Application(models.Model):
         help_text="Who recorded the decision.",
     )
     decision_maker = models.CharField(max_length=10, choices=DecisionMaker, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = bounded_text(max_length=SHORT_ANSWER, blank=True)
 
     # Emails already sent, so that a task delivered twice sends once.
     submitted_email_sent_at = models.DateTimeField(null=True, blank=True)
@@ -496,6 +561,11 @@ class Application(models.Model):
                 | Q(decided_at__isnull=False),
                 name="application_decided_has_decided_at",
             ),
+            text_within_bound("application", "idea", LONG_ANSWER),
+            text_within_bound("application", "who_it_helps", SHORT_ANSWER),
+            text_within_bound("application", "spending_plan", SHORT_ANSWER),
+            text_within_bound("application", "screening_notes", SHORT_ANSWER),
+            text_within_bound("application", "decision_reason", SHORT_ANSWER),
         ]
 
     def __str__(self) -> str:
@@ -545,8 +615,20 @@ class Application(models.Model):
 
 
 class PanelAssignmentQuerySet(models.QuerySet):
+    """The panel-conflict rule lives here and only here: a member who
+    declared a conflict of interest on an application is no longer asked to
+    review it, so sees it, scores it and counts on it no more. Every other
+    read (who sees an application, who is shown as asked, who may score)
+    goes through these methods."""
+
     def without_conflict(self) -> PanelAssignmentQuerySet:
         return self.filter(conflict_declared_at__isnull=True)
+
+    def reviewing(self, application, member) -> PanelAssignmentQuerySet:
+        """The member's assignment to the application, if they are asked to
+        review it and declared no conflict (``application`` may be an
+        OuterRef)."""
+        return self.without_conflict().filter(application=application, member=member)
 
 
 class PanelAssignment(models.Model):
@@ -585,21 +667,38 @@ class PanelAssignment(models.Model):
 
     @property
     def has_conflict(self) -> bool:
+        """For the officer's page; what a conflict takes away is decided by
+        PanelAssignmentQuerySet alone."""
         return self.conflict_declared_at is not None
 
 
 class ScoreQuerySet(models.QuerySet):
+    def current(self) -> ScoreQuerySet:
+        """Scores that count: every read of scores and their totals starts
+        here. A withdrawn score is kept, for the record, and counts for
+        nothing."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self) -> ScoreQuerySet:
+        return self.filter(withdrawn_at__isnull=False)
+
     def given_by(self, member) -> ScoreQuerySet:
         return self.filter(member=member)
 
 
 class Score(models.Model):
     """A panel member's 1 to 5 score against one criterion. Scores given on
-    paper at a panel meeting are entered by an officer and count the same."""
+    paper at a panel meeting are entered by an officer and count the same.
 
-    # Not indexed alone: the first column of an index in Meta below.
+    A score is never deleted: a member who declares a conflict of interest
+    has their scores withdrawn (when, by whom and why are kept on the row),
+    and a trigger refuses any DELETE. Every change is in the audit trail
+    (trust.models.AuditedScore)."""
+
+    # Not indexed alone: the first column of an index in Meta below. An
+    # application with scores cannot be deleted.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="scores", db_index=False
+        Application, on_delete=models.PROTECT, related_name="scores", db_index=False
     )
     criterion = models.ForeignKey(
         Criterion, on_delete=models.PROTECT, related_name="scores"
@@ -616,23 +715,54 @@ class Score(models.Model):
     )
     on_paper = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     objects = ScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "member", "criterion__position"]
         constraints = [
+            # One score that counts for each member and criterion; withdrawn
+            # ones stay beside it.
             models.UniqueConstraint(
                 fields=["application", "criterion", "member"],
+                condition=Q(withdrawn_at__isnull=True),
                 name="score_once_per_member_and_criterion",
             ),
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="score_1_to_5"
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    withdrawn_at__isnull=True,
+                    withdrawn_by__isnull=True,
+                    withdrawal_reason="",
+                )
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdrawal_reason="")
+                ),
+                name="score_withdrawn_with_who_and_why",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="score_never_deleted", operation=pgtrigger.Delete)
         ]
 
     def __str__(self) -> str:
         return f"{self.score} for {self.criterion}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class AwardQuerySet(models.QuerySet):
@@ -773,12 +903,13 @@ class GrantReport(models.Model):
     ready for the evaluation app to tell as a story."""
 
     award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="report")
-    what_happened = models.TextField()
+    what_happened = bounded_text(max_length=LONG_ANSWER)
     people_taken_part = models.PositiveIntegerField()
     photo = models.ImageField(upload_to=report_photo_path, blank=True)
     photo_description = models.CharField(
         max_length=250,
         blank=True,
+        validators=[single_line],
         help_text="Describe the photo for people who cannot see it.",
     )
     may_share = models.BooleanField(
@@ -798,6 +929,7 @@ class GrantReport(models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
+        constraints = [text_within_bound("grantreport", "what_happened", LONG_ANSWER)]
 
     def __str__(self) -> str:
         return f"What happened: {self.award.application.title}"

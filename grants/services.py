@@ -295,16 +295,32 @@ def panel_assign(
     return made
 
 
+# Before the decision: a conflict declared afterwards could not undo what the
+# member's scores did, and would quietly change the record of it.
+OPEN_TO_REVIEW = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW)
+CONFLICT_WITHDRAWAL = "Withdrawn: the panel member declared a conflict of interest."
+
+
 @transaction.atomic
 def conflict_declare(
     *, application: Application, member, reason: str
 ) -> PanelAssignment:
-    """A panel member declares a conflict of interest: they are taken off the
-    application and any scores they gave stop counting."""
+    """A panel member declares a conflict of interest, before the decision:
+    they are taken off the application and any scores they gave are
+    withdrawn (kept, with when, by whom and why, and no longer counted)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(
             {"reason": "Say what your conflict of interest is, in a few words."}
+        )
+    application = Application.objects.select_for_update(of=("self",)).get(
+        pk=application.pk
+    )
+    if application.status not in OPEN_TO_REVIEW:
+        raise ValidationError(
+            "A conflict of interest can only be declared before the decision. "
+            f"This application is {application.get_status_display().lower()}: "
+            "tell the grants officer instead."
         )
     assignment = (
         PanelAssignment.objects.select_for_update()
@@ -318,8 +334,20 @@ def conflict_declare(
         assignment.conflict_reason = reason
         assignment.full_clean()
         assignment.save()
-    Score.objects.filter(application=application, member=member).delete()
+    _scores_withdraw(
+        Score.objects.current().filter(application=application).given_by(member),
+        withdrawn_by=member,
+        reason=CONFLICT_WITHDRAWAL,
+    )
     return assignment
+
+
+def _scores_withdraw(scores, *, withdrawn_by, reason: str) -> int:
+    """Withdraw scores: never delete them. The rows stay, with when, by whom
+    and why; the audit trail records the change."""
+    return scores.update(
+        withdrawn_at=timezone.now(), withdrawn_by=withdrawn_by, withdrawal_reason=reason
+    )
 
 
 @transaction.atomic
@@ -333,21 +361,22 @@ def scores_record(
     """Record a panel member's scores, criterion id -> (1 to 5, comment).
 
     A member enters their own; an officer enters scores given on paper at a
-    panel meeting for a member, and those count the same."""
+    panel meeting for a member, and those count the same. Scoring again
+    changes the scores that count (each change is in the audit trail)."""
     application = _awaiting(application, Application.Status.IN_REVIEW)
     on_paper = entered_by.pk != member.pk
     if on_paper:
         _require(entered_by, Capability.MANAGE_GRANTS)
-    assignment = PanelAssignment.objects.filter(
-        application=application, member=member
-    ).first()
-    if assignment is None:
+    if not PanelAssignment.objects.reviewing(application, member).exists():
+        if PanelAssignment.objects.filter(
+            application=application, member=member
+        ).exists():
+            raise ValidationError(
+                f"{member} declared a conflict of interest, so cannot score "
+                "this application."
+            )
         raise ValidationError(
             f"{member} has not been asked to review this application."
-        )
-    if assignment.has_conflict:
-        raise ValidationError(
-            f"{member} declared a conflict of interest, so cannot score this application."
         )
     criteria = {c.pk: c for c in application.fund.criteria.all()}
     if set(scores) != set(criteria):
@@ -358,7 +387,7 @@ def scores_record(
             raise ValidationError(
                 f"Score “{criteria[criterion_id].title}” from 1 to 5."
             )
-        score, _ = Score.objects.update_or_create(
+        score, _ = Score.objects.current().update_or_create(
             application=application,
             criterion=criteria[criterion_id],
             member=member,

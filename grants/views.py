@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import CapabilityRequiredMixin
 from core.forms import add_service_errors
+from core.ratelimit import Limit, client_address, too_many_requests
 from core.roles import Capability, Role, can, roles_of
 from core.uploads import private_file_response
 
@@ -66,10 +68,31 @@ class OpenFundsView(ListView):
         return Fund.objects.open_now().for_list().with_wards()
 
 
+def start_limits() -> tuple[Limit, Limit]:
+    """How often an application may be started (and its link emailed): per
+    client address, every attempt counted; per email address, every
+    application started for it."""
+    seconds = settings.GRANTS_START_LIMIT_MINUTES * 60
+    return (
+        Limit("grants-start-address", settings.GRANTS_START_LIMIT_PER_ADDRESS, seconds),
+        Limit("grants-start-email", settings.GRANTS_START_LIMIT_PER_EMAIL, seconds),
+    )
+
+
+def too_many_starts(request, limit: Limit):
+    return too_many_requests(
+        request,
+        limit=limit,
+        what="applications started",
+        template="grants/too_many_starts.html",
+    )
+
+
 @public
 class ApplyStartView(FormView):
     """Step one, about you: starting makes the application and emails the
-    link that brings the applicant back to it."""
+    link that brings the applicant back to it. Rate limited (start_limits),
+    so the form cannot be used to send email to anyone, again and again."""
 
     form_class = AboutForm
     template_name = "grants/apply_step.html"
@@ -77,6 +100,12 @@ class ApplyStartView(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.fund = get_object_or_404(Fund, pk=kwargs["fund_id"])
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        per_address, _ = start_limits()
+        if not per_address.hit(client_address(request)):
+            return too_many_starts(request, per_address)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -88,6 +117,9 @@ class ApplyStartView(FormView):
         )
 
     def form_valid(self, form):
+        _, per_email = start_limits()
+        if not per_email.hit(form.cleaned_data["email"].strip().lower()):
+            return too_many_starts(self.request, per_email)
         try:
             application = services.application_start(
                 fund=self.fund, **form.cleaned_data
@@ -394,14 +426,14 @@ class ApplicationDetailView(ApplicationAccessMixin, TemplateView):
             award = getattr(application, "award", None)
             context.update(
                 assignments=application.assignments.all(),
-                scores=application.scores.all(),
+                scores=application.current_scores,
                 award=award,
                 report=getattr(award, "report", None),
             )
         else:
             mine = {
                 s.criterion_id: s
-                for s in application.scores.given_by(self.request.user)
+                for s in application.scores.current().given_by(self.request.user)
             }
             context.update(
                 my_scores=mine, my_scored=[(c, mine.get(c.pk)) for c in criteria]
@@ -497,7 +529,7 @@ class ScoreView(ApplicationFormView):
         application = self.get_application()
         existing = {
             s.criterion_id: (s.score, s.comment)
-            for s in application.scores.given_by(self.request.user)
+            for s in application.scores.current().given_by(self.request.user)
         }
         return {
             **super().get_form_kwargs(),
@@ -547,8 +579,10 @@ class ConflictView(ApplicationFormView):
     heading = "Declare a conflict of interest"
     success_message = (
         "Thank you. You have been taken off that application, and any scores "
-        "you gave it have been removed."
+        "you gave it have been withdrawn."
     )
+    # Only before the decision (services.conflict_declare says so too).
+    allowed_statuses = services.OPEN_TO_REVIEW
 
     def act(self, form):
         services.conflict_declare(

@@ -23,7 +23,14 @@ from communities.models import (
     ResidentQuerySet,
     ResidentTag,
 )
-from grants.models import Application, Award, Payment, Repayment
+from grants.models import (
+    Application,
+    Award,
+    PanelAssignment,
+    Payment,
+    Repayment,
+    Score,
+)
 
 
 def _audited(name: str):
@@ -94,6 +101,20 @@ class AuditedPayment(Payment):
 
 @_audited("Repayment")
 class AuditedRepayment(Repayment):
+    class Meta:
+        proxy = True
+
+
+# The panel's review: who was asked, each conflict of interest declared, and
+# every score given, changed or withdrawn.
+@_audited("PanelAssignment")
+class AuditedPanelAssignment(PanelAssignment):
+    class Meta:
+        proxy = True
+
+
+@_audited("Score")
+class AuditedScore(Score):
     class Meta:
         proxy = True
 

@@ -256,6 +256,18 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The client's address, for rate limits: how many proxies of ours stand in
+# front of the service, each adding the address it saw to X-Forwarded-For (0:
+# none, the connection's own address is the client's).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Small sparks: starting an application emails a link, so the public form
+# is rate limited, per client address and per email address, over a window
+# (0 turns a limit off). Counted in the cache.
+GRANTS_START_LIMIT_PER_ADDRESS = env.int("GRANTS_START_LIMIT_PER_ADDRESS", default=20)
+GRANTS_START_LIMIT_PER_EMAIL = env.int("GRANTS_START_LIMIT_PER_EMAIL", default=3)
+GRANTS_START_LIMIT_MINUTES = env.int("GRANTS_START_LIMIT_MINUTES", default=60)
+
 # Assets: the map's tiles (any XYZ tile server; empty shows the map with no
 # background, as the tests do), and when an import runs in the background.
 ASSETS_MAP_TILE_URL = env(

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import InternalError, connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from communities.tests.factories import UserFactory, WardFactory
@@ -309,7 +310,7 @@ def test_declaring_a_conflict_excludes_the_member(officer, panel_member):
 
     # Their scores no longer count, they cannot score again, and the
     # application is gone from their queue.
-    assert not application.scores.exists()
+    assert not application.scores.current().exists()
     with pytest.raises(ValidationError, match="conflict of interest"):
         score_all(application, panel_member)
     assert not Application.objects.assigned_to(panel_member).exists()
@@ -318,6 +319,78 @@ def test_declaring_a_conflict_excludes_the_member(officer, panel_member):
         application=application, members=[panel_member], officer=officer
     )
     assert not Application.objects.assigned_to(panel_member).exists()
+
+
+def test_a_conflict_withdraws_the_scores_and_keeps_them(officer, panel_member):
+    application = in_review()
+    other = panel_user(username="pat")
+    services.panel_assign(
+        application=application, members=[panel_member, other], officer=officer
+    )
+    score_all(application, panel_member, value=5)
+    score_all(application, other, value=1, entered_by=officer)
+
+    services.conflict_declare(
+        application=application, member=other, reason="He is my brother."
+    )
+
+    # Every score is still there; the member's two are withdrawn, with when,
+    # by whom and why, and nothing reads them as counting.
+    assert application.scores.count() == 4
+    withdrawn = application.scores.withdrawn()
+    assert {(s.member, s.withdrawn_by) for s in withdrawn} == {(other, other)}
+    assert withdrawn.count() == 2
+    assert all(
+        s.withdrawn_at and "conflict of interest" in s.withdrawal_reason
+        for s in withdrawn
+    )
+    assert list(application.scores.current().values_list("score", flat=True)) == [5, 5]
+    annotated = Application.objects.with_average_score().get(pk=application.pk)
+    assert annotated.average_score == 5
+    page = Application.objects.with_panel_and_money().get(pk=application.pk)
+    assert {s.member for s in page.current_scores} == {panel_member}
+    assert not Application.objects.with_scored_by(other).get().scored
+    assert Application.objects.with_scored_by(panel_member).get().scored
+
+
+def test_a_conflict_can_only_be_declared_before_the_decision(officer, panel_member):
+    application = in_review()
+    services.panel_assign(
+        application=application, members=[panel_member], officer=officer
+    )
+    score_all(application, panel_member, value=5)
+    services.award_make(
+        application=application,
+        amount=application.amount_requested,
+        decided_by=officer,
+        reason="The panel liked it.",
+        notify=False,
+    )
+
+    with pytest.raises(ValidationError, match="only be declared before the decision"):
+        services.conflict_declare(
+            application=application, member=panel_member, reason="My cousin."
+        )
+
+    # The decision's record is untouched: the scores it rested on still count.
+    assert application.scores.current().count() == 2
+    assert Application.objects.assigned_to(panel_member).exists()
+
+
+def test_a_score_is_never_deleted(officer, panel_member):
+    application = in_review()
+    services.panel_assign(
+        application=application, members=[panel_member], officer=officer
+    )
+    score_all(application, panel_member)
+    with pytest.raises(ProtectedError, match="protected foreign keys"):
+        Application.objects.filter(pk=application.pk).delete()
+    with (
+        pytest.raises(InternalError, match="score_never_deleted"),
+        transaction.atomic(),
+    ):
+        Score.objects.filter(application=application).delete()
+    assert application.scores.count() == 2
 
 
 def test_a_conflict_needs_a_reason(officer, panel_member):

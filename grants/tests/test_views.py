@@ -610,6 +610,43 @@ def test_the_fund_page_shows_grants_and_money_paid_and_returned(client, officer)
     assert "£300 (£40 returned)" in page
 
 
+def test_the_officers_page_leaves_out_withdrawn_scores(client, officer):
+    application = in_review()
+    first, second = panel_user(username="first"), panel_user(username="second")
+    services.panel_assign(
+        application=application, members=[first, second], officer=officer
+    )
+    for member, value in ((first, 5), (second, 2)):
+        services.scores_record(
+            application=application,
+            member=member,
+            scores={c.pk: (value, "Seen it") for c in application.fund.criteria.all()},
+            entered_by=member,
+        )
+    services.conflict_declare(
+        application=application, member=second, reason="My neighbour."
+    )
+    client.force_login(officer)
+    page = client.get(reverse("grants:application", args=[application.pk])).text
+    assert "Average score: <strong>5.0 out of 5</strong> from 2 scores." in page
+
+
+def test_a_conflict_cannot_be_declared_once_decided(client, officer, panel_member):
+    application = in_review()
+    assign(application, panel_member, officer)
+    services.application_decline(
+        application=application, decided_by=officer, reason="Out of money."
+    )
+    client.force_login(panel_member)
+    url = reverse("grants:conflict", args=[application.pk])
+    response = client.get(url, follow=True)
+    assert "That cannot be done to this application now." in response.text
+    response = client.post(url, {"reason": "My neighbour."})
+    assert response.status_code == 200
+    assert "only be declared before the decision" in response.text
+    assert Application.objects.assigned_to(panel_member).exists()
+
+
 def test_a_member_who_declared_a_conflict_is_not_shown_as_asked(
     client, officer, panel_member
 ):

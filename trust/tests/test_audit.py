@@ -100,3 +100,43 @@ def test_opening_a_resident_record_is_logged_and_a_refusal_is_not(client):
         (a.alice.pk, a.builder.pk, "viewed"),
         (a.alice.pk, a.builder.pk, "edit_opened"),
     ]
+
+
+def test_every_score_given_changed_and_withdrawn_is_audited(client, officer):
+    from grants import services
+    from grants.models import Score
+    from grants.tests.factories import ApplicationFactory, panel_user
+
+    application = ApplicationFactory(status=Application.Status.IN_REVIEW)
+    member = panel_user(username="pam")
+    services.panel_assign(application=application, members=[member], officer=officer)
+    criteria = list(application.fund.criteria.all())
+    client.force_login(member)
+    for value in ("4", "2"):
+        response = client.post(
+            reverse("grants:score", args=[application.pk]),
+            {f"score_{c.pk}": value for c in criteria},
+        )
+        assert response.status_code == 302
+    response = client.post(
+        reverse("grants:conflict", args=[application.pk]), {"reason": "My aunt."}
+    )
+    assert response.status_code == 302
+
+    score = Score.objects.filter(criterion=criteria[0]).get()
+    events = event_model("Score").objects.filter(pgh_obj_id=score.pk).order_by("pgh_id")
+    assert [(e.pgh_label, e.score, e.withdrawn_at is not None) for e in events] == [
+        ("insert", 4, False),
+        ("update", 2, False),
+        ("update", 2, True),
+    ]
+    withdrawal = events.last()
+    assert withdrawal.withdrawn_by_id == member.pk
+    assert withdrawal.pgh_context.metadata["username"] == "pam"
+    assert withdrawal.pgh_context.metadata["url"] == reverse(
+        "grants:conflict", args=[application.pk]
+    )
+    declared = event_model("PanelAssignment").objects.filter(
+        pgh_label="update", conflict_reason="My aunt."
+    )
+    assert declared.exists()

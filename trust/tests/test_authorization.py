@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assets.models import Asset, AssetImport
 from assets.tests.factories import AssetFactory, MappingSessionFactory
-from communities.models import Resident
+from communities.models import PlacesUpload, Resident
 from communities.tests.factories import UserFactory
 from core.roles import Role
 from evaluation import report_runs, survey_links
@@ -132,6 +132,10 @@ def build_world():
             file_name="x.csv", content="name\nHall\n", headers=["name"], row_count=1,
             uploaded_by=officer,
         )  # fmt: skip
+        world_site.places_upload = PlacesUpload.objects.create(
+            kind=PlacesUpload.Kind.WARDS, file_name="wards.geojson", content="{}",
+            uploaded_by=officer,
+        )  # fmt: skip
     build_evaluation(world, officer)
     # A report run being built: officers follow it; nobody reads it yet.
     a.report_run = report_runs.report_run_prepare(
@@ -205,6 +209,9 @@ def cases(world) -> list[Case]:
         Case("communities:group-create", {}, LOG_WORK),
         Case("communities:site-list", {}, LOG_WORK),
         Case("communities:outbox", {}, LOG_WORK),
+        Case("communities:places", {}, OFFICER),
+        Case("communities:places-wards", {}, OFFICER),
+        Case("communities:places-deprivation", {}, OFFICER),
         Case("communities:measures", {}, OFFICER),
         Case("communities:measure_load", {}, OFFICER),
         # The service worker is public JavaScript: it holds no data, and a
@@ -314,6 +321,13 @@ def cases(world) -> list[Case]:
             Case("assets:edit", {"pk": w.asset.pk}, LOG_WORK, key),
             Case("assets:session-detail", {"pk": w.session.pk}, LOG_WORK, key),
             Case("assets:import-detail", {"pk": w.asset_import.pk}, OFFICER, key),
+            Case("communities:places-upload", {"pk": w.places_upload.pk}, OFFICER, key),
+            Case(
+                "communities:places-upload-status",
+                {"pk": w.places_upload.pk},
+                OFFICER,
+                key,
+            ),
             Case("assets:import-columns", {"pk": w.asset_import.pk}, OFFICER, key),
             Case("assets:import-status", {"pk": w.asset_import.pk}, OFFICER, key),
             Case(
