@@ -397,7 +397,7 @@ def cases(world) -> list[Case]:
             ),
         ]
         for name in ("screen", "assign", "paper-scores", "decide", "payment",
-                     "repayment", "withdraw", "report"):  # fmt: skip
+                     "repayment", "withdraw", "report", "report-photo"):  # fmt: skip
             out.append(
                 Case(
                     f"grants:{name}",
