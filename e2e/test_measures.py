@@ -166,9 +166,7 @@ def test_the_map_is_shaded_by_the_chosen_measure_in_its_legends_colours(
         )
     ).to_be_visible()
     expect(
-        page.get_by_role(
-            "heading", name="Wards shaded by Deprivation (IMD decile)"
-        )
+        page.get_by_role("heading", name="Wards shaded by Deprivation (IMD decile)")
     ).to_be_hidden()
     measure = legend_fills(page)
     fills = drawn_fills(page)
