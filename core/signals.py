@@ -20,3 +20,28 @@ personal_data_requested = Signal()
 # the current ward that holds them, and returns a sentence for the load's
 # report (such as "3 assets moved to the ward that now holds them.") or "".
 wards_changed = Signal()
+
+# Sent when something a security officer would want to see happens, with
+# ``kind`` (one of SECURITY_EVENT_KINDS), ``request`` (or None, outside a
+# request), ``user`` (the account concerned, or None) and ``detail`` (a dict
+# of plain values, never a password or a resident's personal data). The
+# trust app keeps each as a row officers can read and a structured log line;
+# an app that notices an event sends this rather than importing trust.
+security_event = Signal()
+
+SECURITY_EVENT_KINDS = (
+    "sign_in",
+    "sign_in_failed",
+    "locked_out",
+    "second_factor_failed",
+    "second_factor_added",
+    "second_factor_removed",
+    "password_changed",
+    "password_reset_requested",
+    "password_reset_done",
+    "user_changed",
+    "role_changed",
+    "export",
+    "subject_access",
+    "erasure",
+)
