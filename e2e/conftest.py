@@ -184,8 +184,13 @@ def fits_a_phone(page) -> None:
 def outbox(page, call: str):
     """Call the builder's outbox on the page (``outbox(page, "flush()")``),
     once its module has loaded: module scripts run after the page is drawn,
-    so a test that reaches for it straight after a page loads waits."""
-    page.wait_for_function("window.abcdOutbox !== undefined")
+    so a test that reaches for it straight after a page loads waits.
+    It polls from here rather than with ``wait_for_function``, whose
+    in-page polling evaluates a string, which the page's CSP refuses."""
+    for _ in range(200):
+        if page.evaluate("window.abcdOutbox !== undefined"):
+            break
+        page.wait_for_timeout(25)
     return page.evaluate(f"window.abcdOutbox.{call}")
 
 

@@ -129,7 +129,7 @@ def test_production_settings_refuse_before_touching_the_database():
         "EMAIL_URL": "smtp://127.0.0.1:25",
         "DEFAULT_FROM_EMAIL": "abcd@council.example",
         "THREESIXTYGIVING_FUNDER_ID": "GB-LAE-ABC",
-        "THREESIXTYGIVING_PREFIX": "360G-example",
+        "THREESIXTYGIVING_PREFIX": "360G-northborough",
     }
     ran = subprocess.run(
         [sys.executable, "manage.py", "seed_demo"],

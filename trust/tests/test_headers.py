@@ -57,6 +57,12 @@ def run_deploy_check(
         DJANGO_SETTINGS_MODULE="abcd.settings.production",
         SECRET_KEY="x7!" + "k2Lq9#Zp" * 8,
         ALLOWED_HOSTS="community.example.gov.uk",
+        COUNCIL_NAME="Northborough Metropolitan Borough Council",
+        SITE_URL="https://community.northborough.gov.uk",
+        EMAIL_URL="smtp+tls://abcd:secret@smtp.northborough.gov.uk:587",
+        DEFAULT_FROM_EMAIL="community@northborough.gov.uk",
+        THREESIXTYGIVING_FUNDER_ID="GB-LAE-NBH",
+        THREESIXTYGIVING_PREFIX="360G-northborough",
         DATABASE_URL=os.environ.get(
             "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abcd"
         ),
